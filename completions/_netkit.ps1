@@ -1,0 +1,262 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'netkit'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'netkit' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
+            [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
+            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;daytime' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: one line to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a daytime server for the time and print its answer')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;daytime;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name [default: 13]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name [default: 13]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to write the time: ctime, rfc2822, rfc3339, nist, or a `time` format description such as "[year]-[month]-[day] [hour]:[minute]:[second]"')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Write UTC instead of local time (local time honours TZ)')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;daytime;get' {
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Ask over UDP: one empty datagram, then wait for the reply')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Also print the offset of the server''s clock from the local clock')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;daytime;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: one line to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a daytime server for the time and print its answer')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;daytime;help;serve' {
+            break
+        }
+        'netkit;daytime;help;get' {
+            break
+        }
+        'netkit;daytime;help;help' {
+            break
+        }
+        'netkit;echo' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send every byte received back to its sender')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send messages to an echo server and print what comes back')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure an echo server: many connections, verified replies, rates and latency')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;echo;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name [default: 7]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name [default: 7]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after SECS seconds without traffic (0: never)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;echo;send' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Send over UDP')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;echo;bench' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Connections to open')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Connections to open')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Bytes in each message')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes in each message')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How long to measure')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to measure')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Messages in flight on each connection')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Measure over UDP')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;echo;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send every byte received back to its sender')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send messages to an echo server and print what comes back')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure an echo server: many connections, verified replies, rates and latency')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;echo;help;serve' {
+            break
+        }
+        'netkit;echo;help;send' {
+            break
+        }
+        'netkit;echo;help;bench' {
+            break
+        }
+        'netkit;echo;help;help' {
+            break
+        }
+        'netkit;raw' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting (and waiting for a reply) after SECS seconds')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)')
+            [CompletionResult]::new('--crlf', '--crlf', [CompletionResultType]::ParameterName, 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Speak the telnet protocol: answer option negotiations and hide them')
+            [CompletionResult]::new('--telnet', '--telnet', [CompletionResultType]::ParameterName, 'Speak the telnet protocol: answer option negotiations and hide them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print the connection banner')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print the connection banner')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;help' {
+            [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
+            [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
+            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;help;daytime' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: one line to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a daytime server for the time and print its answer')
+            break
+        }
+        'netkit;help;daytime;serve' {
+            break
+        }
+        'netkit;help;daytime;get' {
+            break
+        }
+        'netkit;help;echo' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send every byte received back to its sender')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send messages to an echo server and print what comes back')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure an echo server: many connections, verified replies, rates and latency')
+            break
+        }
+        'netkit;help;echo;serve' {
+            break
+        }
+        'netkit;help;echo;send' {
+            break
+        }
+        'netkit;help;echo;bench' {
+            break
+        }
+        'netkit;help;raw' {
+            break
+        }
+        'netkit;help;completions' {
+            break
+        }
+        'netkit;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,227 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[netkit] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'netkit'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'netkit'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+            cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;daytime'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve the current time: one line to each client, then close'
+            cand get 'Ask a daytime server for the time and print its answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;daytime;serve'= {
+            cand -p 'Port number or service name [default: 13]'
+            cand --port 'Port number or service name [default: 13]'
+            cand --format 'How to write the time: ctime, rfc2822, rfc3339, nist, or a `time` format description such as "[year]-[month]-[day] [hour]:[minute]:[second]"'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --utc 'Write UTC instead of local time (local time honours TZ)'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;daytime;get'= {
+            cand -w 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --wait 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --udp 'Ask over UDP: one empty datagram, then wait for the reply'
+            cand --offset 'Also print the offset of the server''s clock from the local clock'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --trace 'Narrate the socket''s life on stderr, step by step'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;daytime;help'= {
+            cand serve 'Serve the current time: one line to each client, then close'
+            cand get 'Ask a daytime server for the time and print its answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;daytime;help;serve'= {
+        }
+        &'netkit;daytime;help;get'= {
+        }
+        &'netkit;daytime;help;help'= {
+        }
+        &'netkit;echo'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Send every byte received back to its sender'
+            cand send 'Send messages to an echo server and print what comes back'
+            cand bench 'Measure an echo server: many connections, verified replies, rates and latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;echo;serve'= {
+            cand -p 'Port number or service name [default: 7]'
+            cand --port 'Port number or service name [default: 7]'
+            cand --idle-timeout 'Close a connection after SECS seconds without traffic (0: never)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;echo;send'= {
+            cand -c 'Send the message N times and print each round-trip time, like ping'
+            cand --count 'Send the message N times and print each round-trip time, like ping'
+            cand -i 'Wait SECS seconds between messages with --count'
+            cand --interval 'Wait SECS seconds between messages with --count'
+            cand -w 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --wait 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --udp 'Send over UDP'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --trace 'Narrate the socket''s life on stderr, step by step'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;echo;bench'= {
+            cand -n 'Connections to open'
+            cand --connections 'Connections to open'
+            cand -s 'Bytes in each message'
+            cand --size 'Bytes in each message'
+            cand -d 'How long to measure'
+            cand --duration 'How long to measure'
+            cand --depth 'Messages in flight on each connection'
+            cand -w 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --wait 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --json 'Print the result as one JSON object'
+            cand --udp 'Measure over UDP'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --trace 'Narrate the socket''s life on stderr, step by step'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;echo;help'= {
+            cand serve 'Send every byte received back to its sender'
+            cand send 'Send messages to an echo server and print what comes back'
+            cand bench 'Measure an echo server: many connections, verified replies, rates and latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;echo;help;serve'= {
+        }
+        &'netkit;echo;help;send'= {
+        }
+        &'netkit;echo;help;bench'= {
+        }
+        &'netkit;echo;help;help'= {
+        }
+        &'netkit;raw'= {
+            cand -l 'Wait for one connection on PORT instead of connecting'
+            cand --listen 'Wait for one connection on PORT instead of connecting'
+            cand --bind 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]'
+            cand -w 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand --wait 'Give up connecting (and waiting for a reply) after SECS seconds'
+            cand -C 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
+            cand --crlf 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
+            cand -t 'Speak the telnet protocol: answer option negotiations and hide them'
+            cand --telnet 'Speak the telnet protocol: answer option negotiations and hide them'
+            cand -q 'Do not print the connection banner'
+            cand --quiet 'Do not print the connection banner'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --trace 'Narrate the socket''s life on stderr, step by step'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;help'= {
+            cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+            cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;help;daytime'= {
+            cand serve 'Serve the current time: one line to each client, then close'
+            cand get 'Ask a daytime server for the time and print its answer'
+        }
+        &'netkit;help;daytime;serve'= {
+        }
+        &'netkit;help;daytime;get'= {
+        }
+        &'netkit;help;echo'= {
+            cand serve 'Send every byte received back to its sender'
+            cand send 'Send messages to an echo server and print what comes back'
+            cand bench 'Measure an echo server: many connections, verified replies, rates and latency'
+        }
+        &'netkit;help;echo;serve'= {
+        }
+        &'netkit;help;echo;send'= {
+        }
+        &'netkit;help;echo;bench'= {
+        }
+        &'netkit;help;raw'= {
+        }
+        &'netkit;help;completions'= {
+        }
+        &'netkit;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,269 @@
+//! The command line: clap derive types for the whole command tree, nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::timefmt::Format;
+
+/// One executable for the classic network services and clients: daytime (RFC 867),
+/// echo (RFC 862) and a raw line client that replaces telnet and nc.
+#[derive(Debug, Parser)]
+#[command(
+    name = "netkit",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
+    Daytime {
+        #[command(subcommand)]
+        action: DaytimeCommand,
+    },
+    /// Echo protocol (RFC 862): serve, send messages, or measure an echo server.
+    Echo {
+        #[command(subcommand)]
+        action: EchoCommand,
+    },
+    /// Talk to any TCP service by hand or from a script, like telnet or nc.
+    Raw(RawArgs),
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DaytimeCommand {
+    /// Serve the current time: one line to each client, then close.
+    Serve(DaytimeServeArgs),
+    /// Ask a daytime server for the time and print its answer.
+    Get(DaytimeGetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EchoCommand {
+    /// Send every byte received back to its sender.
+    Serve(EchoServeArgs),
+    /// Send messages to an echo server and print what comes back.
+    Send(EchoSendArgs),
+    /// Measure an echo server: many connections, verified replies, rates and latency.
+    Bench(EchoBenchArgs),
+}
+
+/// Options shared by every server.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Serve TCP (the default unless --udp is given).
+    #[arg(long)]
+    pub tcp: bool,
+    /// Serve UDP (together with --tcp for both on the same port).
+    #[arg(long)]
+    pub udp: bool,
+    /// Length of the queue of connections waiting to be accepted (capped by the OS).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    pub backlog: u32,
+    /// Close new connections at once beyond this many open ones.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Close new connections at once beyond this many from one client address.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_per_source: usize,
+    /// UDP replies allowed per source address per second.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub udp_rate: u32,
+    /// Serve one connection on stdin/stdout, as started by inetd or xinetd.
+    #[arg(long)]
+    pub inetd: bool,
+    /// Log only warnings and errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also log debug events.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Options shared by every client.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// Use IPv4 addresses only.
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Use IPv6 addresses only.
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Give up connecting (and waiting for a reply) after SECS seconds.
+    #[arg(short = 'w', long = "wait", value_name = "SECS", value_parser = parse_secs)]
+    pub wait: Option<f64>,
+    /// Narrate the socket's life on stderr, step by step.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DaytimeServeArgs {
+    /// Port number or service name [default: 13].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// How to write the time: ctime, rfc2822, rfc3339, nist, or a `time` format description
+    /// such as "[year]-[month]-[day] [hour]:[minute]:[second]".
+    #[arg(long, value_name = "FORMAT", default_value = "ctime", value_parser = Format::parse)]
+    pub format: Format,
+    /// Write UTC instead of local time (local time honours TZ).
+    #[arg(long)]
+    pub utc: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DaytimeGetArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Port number or service name [default: 13].
+    #[arg(value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Ask over UDP: one empty datagram, then wait for the reply.
+    #[arg(long)]
+    pub udp: bool,
+    /// Also print the offset of the server's clock from the local clock.
+    #[arg(long)]
+    pub offset: bool,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EchoServeArgs {
+    /// Port number or service name [default: 7].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Close a connection after SECS seconds without traffic (0: never).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub idle_timeout: u64,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EchoSendArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Port number or service name [default: 7].
+    #[arg(value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Words to send as one line; without them, lines are read from stdin.
+    pub message: Vec<String>,
+    /// Send over UDP.
+    #[arg(long)]
+    pub udp: bool,
+    /// Send the message N times and print each round-trip time, like ping.
+    #[arg(short = 'c', long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Wait SECS seconds between messages with --count.
+    #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_secs, default_value = "1")]
+    pub interval: f64,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EchoBenchArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Port number or service name [default: 7].
+    #[arg(value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Connections to open.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub connections: usize,
+    /// Bytes in each message.
+    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 64)]
+    pub size: usize,
+    /// How long to measure.
+    #[arg(short = 'd', long, value_name = "SECS", value_parser = parse_secs, default_value = "5")]
+    pub duration: f64,
+    /// Messages in flight on each connection.
+    #[arg(long, value_name = "D", default_value_t = 1)]
+    pub depth: usize,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Measure over UDP.
+    #[arg(long)]
+    pub udp: bool,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]))]
+pub struct RawArgs {
+    /// Server name, IPv4 or IPv6 address.
+    #[arg(requires = "port", conflicts_with = "listen")]
+    pub host: Option<String>,
+    /// Port number or service name.
+    #[arg(value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Wait for one connection on PORT instead of connecting.
+    #[arg(short, long, value_name = "PORT", value_parser = parse_port)]
+    pub listen: Option<u16>,
+    /// Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6].
+    #[arg(long, value_name = "ADDR", requires = "listen")]
+    pub bind: Option<String>,
+    /// Send each newline as CR LF (for SMTP, HTTP, IRC by hand).
+    #[arg(short = 'C', long)]
+    pub crlf: bool,
+    /// Speak the telnet protocol: answer option negotiations and hide them.
+    #[arg(short, long)]
+    pub telnet: bool,
+    /// Do not print the connection banner.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+/// A port number, or a service name from the services database.
+pub fn parse_port(text: &str) -> Result<u16, String> {
+    crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
+}
+
+fn parse_secs(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(secs),
+        _ => Err("must be a number of seconds, such as 5 or 0.5".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

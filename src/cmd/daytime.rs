@@ -1,0 +1,93 @@
+//! Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use time::OffsetDateTime;
+
+use crate::cli::{DaytimeGetArgs, DaytimeServeArgs};
+use crate::error::{Error, Result};
+use crate::net::serve::{Next, Service};
+use crate::net::{receive, socket, trace::Trace};
+use crate::timefmt::{self, Format};
+
+const PORT: u16 = 13;
+/// A daytime line is short; a server that sends more gets cut off here.
+const MAX_REPLY: usize = 64 * 1024;
+
+struct Daytime {
+    format: Format,
+    utc: bool,
+}
+
+impl Service for Daytime {
+    fn name(&self) -> &'static str {
+        "daytime"
+    }
+
+    fn greet(&self, out: &mut Vec<u8>) -> Next {
+        match self.format.render(OffsetDateTime::now_utc(), self.utc) {
+            Ok(line) => {
+                out.extend_from_slice(line.as_bytes());
+                out.extend_from_slice(b"\r\n");
+            }
+            Err(err) => crate::error!("daytime", "cannot format the time: {err}"),
+        }
+        Next::Close
+    }
+
+    fn reply<'a>(&self, _input: &'a [u8]) -> &'a [u8] {
+        &[] // RFC 867: whatever the client sends is disregarded
+    }
+}
+
+pub fn serve(args: DaytimeServeArgs) -> Result<()> {
+    let service = Daytime {
+        format: args.format,
+        utc: args.utc,
+    };
+    super::serve(service, &args.server, args.port.unwrap_or(PORT), None)
+}
+
+pub fn get(args: DaytimeGetArgs) -> Result<()> {
+    if args.udp {
+        return Err(Error::NotImplemented("daytime get --udp"));
+    }
+    let port = args.port.unwrap_or(PORT);
+    let trace = Trace::new(args.client.trace);
+    let timeout = args.client.timeout(Some(Duration::from_secs(10)));
+    let asked = (Instant::now(), SystemTime::now());
+    let mut stream = socket::connect(&args.host, port, args.client.family(), timeout, &trace)?;
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| args.host.clone(), |a| a.to_string());
+    stream
+        .set_read_timeout(timeout)
+        .map_err(|e| Error::io("cannot set the read timeout", e))?;
+    let reply = receive::until_eof(&mut stream, MAX_REPLY, &trace)
+        .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
+    let answered = asked.0.elapsed();
+    drop(stream);
+    trace.step("socket closed");
+    if reply.is_empty() {
+        return Err(Error::Failed(format!(
+            "{peer} closed the connection without sending the time"
+        )));
+    }
+    let text = String::from_utf8_lossy(&reply).replace("\r\n", "\n");
+    super::print(text.as_bytes())?;
+    if args.offset {
+        let server = timefmt::parse_reply(&text).ok_or_else(|| {
+            Error::Failed(format!(
+                "cannot read the time in the reply from {peer}: not {}",
+                timefmt::READABLE
+            ))
+        })?;
+        // the server's clock was read somewhere between our connect and its close; its line
+        // is truncated to the second, so its middle is half a second later
+        let middle = asked.1 + answered / 2;
+        let local = OffsetDateTime::from(middle);
+        let offset = (server - local).as_seconds_f64() + 0.5;
+        super::print(format!("offset: {offset:+.3} s\n").as_bytes())?;
+    }
+    Ok(())
+}

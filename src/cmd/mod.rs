@@ -1,0 +1,131 @@
+//! Subcommands: one arm per command; shared start-up for servers and clients.
+
+mod completions;
+mod daytime;
+mod echo;
+mod raw;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::cli::{ClientArgs, Command, DaytimeCommand, EchoCommand, ServerArgs};
+use crate::error::{Error, Result};
+use crate::net::serve::{Limits, Server, Service};
+use crate::net::{addr::Family, socket};
+use crate::{info, log};
+
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Daytime {
+            action: DaytimeCommand::Serve(args),
+        } => daytime::serve(args),
+        Command::Daytime {
+            action: DaytimeCommand::Get(args),
+        } => daytime::get(args),
+        Command::Echo {
+            action: EchoCommand::Serve(args),
+        } => echo::serve(args),
+        Command::Echo {
+            action: EchoCommand::Send(args),
+        } => echo::send(args),
+        Command::Echo {
+            action: EchoCommand::Bench(args),
+        } => echo::bench(args),
+        Command::Raw(args) => raw::run(args),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// Sessions still open get this long after SIGINT/SIGTERM.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Binds (or takes over) the listening sockets, logs them, and serves until a signal.
+fn serve<S: Service + 'static>(
+    service: S,
+    args: &ServerArgs,
+    port: u16,
+    idle_timeout: Option<Duration>,
+) -> Result<()> {
+    log::set_verbosity(args.quiet, args.verbose);
+    let name = service.name();
+    if args.udp {
+        return Err(Error::NotImplemented(if name == "echo" {
+            "echo serve --udp"
+        } else {
+            "daytime serve --udp"
+        }));
+    }
+    if args.inetd {
+        return Err(Error::NotImplemented(if name == "echo" {
+            "echo serve --inetd"
+        } else {
+            "daytime serve --inetd"
+        }));
+    }
+    let listener: TcpListener = socket::bind_listener(args.bind.as_deref(), port, args.backlog)?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io("cannot read the bound address", e))?;
+    info!(name, "listening on {bound}");
+    let limits = Limits {
+        max_connections: args.max_connections,
+        max_per_source: args.max_per_source,
+        idle_timeout,
+        grace: GRACE,
+    };
+    let server = Server::new(service, limits);
+    stop_on_signals(server.stopper(), name)?;
+    let loops = std::thread::available_parallelism().map_or(1, |n| n.get());
+    server
+        .run(&[listener], loops)
+        .map_err(|e| Error::io("server failed", e))?;
+    info!(name, "stopped");
+    Ok(())
+}
+
+/// SIGINT and SIGTERM stop accepting and give open sessions the grace period.
+fn stop_on_signals(stopper: crate::net::serve::Stopper, name: &'static str) -> Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .map_err(|e| Error::io("cannot handle signals", e))?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let which = if signal == SIGINT {
+                "SIGINT"
+            } else {
+                "SIGTERM"
+            };
+            info!(
+                name,
+                "{which} received: no new connections, open ones get {} s",
+                GRACE.as_secs()
+            );
+            stopper.stop();
+        }
+    });
+    Ok(())
+}
+
+impl ClientArgs {
+    pub fn family(&self) -> Family {
+        Family::from_flags(self.ipv4, self.ipv6)
+    }
+
+    /// `-w SECS`, or `default` without it; 0 means wait for ever.
+    pub fn timeout(&self, default: Option<Duration>) -> Option<Duration> {
+        match self.wait {
+            Some(secs) if secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+            Some(_) => None,
+            None => default,
+        }
+    }
+}
+
+/// Writes results to stdout; a reader that went away (`| head -c1`) ends netkit quietly.
+fn print(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("cannot write to stdout", e))
+}

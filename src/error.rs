@@ -1,0 +1,130 @@
+//! The error type: one variant per failed step, each mapped to an exit code and one stderr line.
+
+use std::io;
+use std::process::ExitCode;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot resolve '{host}': {reason}")]
+    Resolve { host: String, reason: String },
+
+    #[error("cannot connect to {addr}: {}", reason(.source))]
+    Connect { addr: String, source: io::Error },
+
+    #[error("cannot listen on {addr}: {}", bind_reason(.source, *.port))]
+    Bind {
+        addr: String,
+        port: u16,
+        source: io::Error,
+    },
+
+    #[error("{what}: {}", reason(.source))]
+    Io { what: String, source: io::Error },
+
+    /// A failure described fully by its message (a mismatch, a peer that closed early).
+    #[error("{0}")]
+    Failed(String),
+
+    #[error("'{0}' is not implemented yet")]
+    NotImplemented(&'static str),
+}
+
+impl Error {
+    pub fn io(what: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            what: what.into(),
+            source,
+        }
+    }
+
+    /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Resolve { .. } => 3,
+            Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
+            Error::Bind { .. } | Error::Failed(_) | Error::NotImplemented(_) => 1,
+        }
+    }
+
+    /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word.
+    pub fn report(&self) -> ExitCode {
+        if let Error::Io { source, .. } = self {
+            if source.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+        eprintln!("netkit: {self}");
+        ExitCode::from(self.exit_code())
+    }
+}
+
+fn code_for(err: &io::Error) -> u8 {
+    use io::ErrorKind::*;
+    match err.kind() {
+        TimedOut | WouldBlock => 5,
+        ConnectionRefused | HostUnreachable | NetworkUnreachable => 4,
+        _ => match err.raw_os_error() {
+            Some(libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EADDRNOTAVAIL) => 4,
+            _ => 1,
+        },
+    }
+}
+
+/// The system's reason in lowercase, without std's "(os error N)" suffix or prefixes.
+pub fn reason(err: &io::Error) -> String {
+    if matches!(
+        err.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    ) {
+        return "timed out".into();
+    }
+    let text = err.to_string();
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    // getaddrinfo failures arrive as "failed to lookup address information: <reason>"
+    let text = text.rsplit(": ").next().unwrap_or(text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn bind_reason(err: &io::Error, port: u16) -> String {
+    match err.kind() {
+        io::ErrorKind::PermissionDenied if port < 1024 => {
+            format!("permission denied: port {port} needs privilege; try --port 55555")
+        }
+        io::ErrorKind::AddrInUse => format!("port {port} is already in use"),
+        _ => reason(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_drops_os_error_suffix_and_capital() {
+        let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+        assert_eq!(reason(&err), "connection refused");
+    }
+
+    #[test]
+    fn refused_is_exit_4_and_timeout_exit_5() {
+        let refused = Error::Connect {
+            addr: "x".into(),
+            source: io::Error::from_raw_os_error(libc::ECONNREFUSED),
+        };
+        assert_eq!(refused.exit_code(), 4);
+        let timed = Error::Connect {
+            addr: "x".into(),
+            source: io::ErrorKind::TimedOut.into(),
+        };
+        assert_eq!(timed.exit_code(), 5);
+    }
+}

@@ -1,0 +1,506 @@
+//! The server core: a fixed pool of event loops (mio), one per core, sharing the listeners.
+//!
+//! Each loop owns its connections; the only per-connection memory while a client is idle is
+//! the small `Conn` record. Received bytes land in the loop's one buffer and are answered at
+//! once; only what the kernel would not take waits in a per-connection backlog, and that
+//! connection is not read again until the backlog is written (back-pressure).
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Token, Waker};
+use slab::Slab;
+
+use crate::{debug, info, warn};
+
+/// What a service does with a connection; the core does all the socket work.
+pub trait Service: Send + Sync {
+    /// The service's name in log lines.
+    fn name(&self) -> &'static str;
+    /// Appends what to send as soon as a client connects; says whether to go on after it.
+    fn greet(&self, out: &mut Vec<u8>) -> Next;
+    /// The answer to bytes received (echo: the same bytes).
+    fn reply<'a>(&self, input: &'a [u8]) -> &'a [u8];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Close once the greeting is sent (daytime).
+    Close,
+    /// Keep reading and replying until the client closes (echo).
+    Converse,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_connections: usize,
+    pub max_per_source: usize,
+    /// `None`: never close a quiet connection.
+    pub idle_timeout: Option<Duration>,
+    /// Open sessions get this long to finish after a stop request.
+    pub grace: Duration,
+}
+
+/// One loop's read buffer: large enough for a burst, allocated once per loop.
+const BUF_SIZE: usize = 64 * 1024;
+/// Reads per connection per wake-up before others get their turn.
+const BUDGET: usize = 16;
+const WAKER: Token = Token(usize::MAX);
+const LISTENER_BASE: usize = usize::MAX / 2;
+
+/// State every loop sees: counters for the limits, and the stop request.
+struct Shared {
+    open: AtomicUsize,
+    per_source: Mutex<HashMap<IpAddr, usize>>,
+    refused: Mutex<RefusalLog>,
+    stopping: AtomicBool,
+}
+
+struct RefusalLog {
+    last: Option<Instant>,
+    unlogged: u64,
+}
+
+/// A running server's handle: ask it to stop from a signal thread or a test.
+#[derive(Clone)]
+pub struct Stopper {
+    shared: Arc<Shared>,
+    wakers: Arc<Mutex<Vec<Arc<Waker>>>>,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        for waker in self.wakers.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = waker.wake();
+        }
+    }
+}
+
+pub struct Server<S> {
+    service: Arc<S>,
+    limits: Limits,
+    shared: Arc<Shared>,
+    wakers: Arc<Mutex<Vec<Arc<Waker>>>>,
+}
+
+impl<S: Service + 'static> Server<S> {
+    pub fn new(service: S, limits: Limits) -> Server<S> {
+        let shared = Shared {
+            open: AtomicUsize::new(0),
+            per_source: Mutex::new(HashMap::new()),
+            refused: Mutex::new(RefusalLog {
+                last: None,
+                unlogged: 0,
+            }),
+            stopping: AtomicBool::new(false),
+        };
+        Server {
+            service: Arc::new(service),
+            limits,
+            shared: Arc::new(shared),
+            wakers: Arc::default(),
+        }
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            shared: self.shared.clone(),
+            wakers: self.wakers.clone(),
+        }
+    }
+
+    /// Serves `listeners` on `loops` threads until stopped; each loop polls every listener.
+    pub fn run(&self, listeners: &[TcpListener], loops: usize) -> io::Result<()> {
+        let mut prepared = Vec::new();
+        for _ in 0..loops.max(1) {
+            let poll = Poll::new()?;
+            let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
+            self.wakers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(waker);
+            let mut own = Vec::new();
+            for (i, listener) in listeners.iter().enumerate() {
+                let clone = listener.try_clone()?;
+                clone.set_nonblocking(true)?;
+                let mut listener = mio::net::TcpListener::from_std(clone);
+                poll.registry().register(
+                    &mut listener,
+                    Token(LISTENER_BASE + i),
+                    Interest::READABLE,
+                )?;
+                own.push(listener);
+            }
+            prepared.push((poll, own));
+        }
+        // a stop that came before the wakers existed must not be missed
+        if self.shared.stopping.load(Ordering::SeqCst) {
+            self.stopper().stop();
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = prepared
+                .into_iter()
+                .map(|(poll, listeners)| {
+                    let mut event_loop = Loop::new(self, poll, listeners);
+                    scope.spawn(move || event_loop.run())
+                })
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("event loop panicked")))
+            })
+        })
+    }
+}
+
+struct Conn {
+    stream: TcpStream,
+    peer: SocketAddr,
+    since: Instant,
+    last: Instant,
+    received: u64,
+    sent: u64,
+    /// Bytes the kernel has not taken yet; empty (unallocated) almost always.
+    backlog: Vec<u8>,
+    /// The greeting is the whole conversation, or the client has shut down its side.
+    closing: bool,
+}
+
+struct Loop<'s, S> {
+    service: &'s S,
+    limits: &'s Limits,
+    shared: &'s Shared,
+    poll: Poll,
+    listeners: Vec<mio::net::TcpListener>,
+    conns: Slab<Conn>,
+    buf: Box<[u8]>,
+    /// Connections that used up their budget with data still waiting.
+    again: Vec<usize>,
+    now: Instant,
+    accept_paused: bool,
+}
+
+impl<'s, S: Service> Loop<'s, S> {
+    fn new(server: &'s Server<S>, poll: Poll, listeners: Vec<mio::net::TcpListener>) -> Self {
+        Loop {
+            service: &server.service,
+            limits: &server.limits,
+            shared: &server.shared,
+            poll,
+            listeners,
+            conns: Slab::new(),
+            buf: vec![0; BUF_SIZE].into_boxed_slice(),
+            again: Vec::new(),
+            now: Instant::now(),
+            accept_paused: false,
+        }
+    }
+
+    fn run(&mut self) -> io::Result<()> {
+        let mut events = Events::with_capacity(1024);
+        let mut next_sweep = self.now + Duration::from_secs(1);
+        let mut stop_deadline = None;
+        loop {
+            let timeout = if !self.again.is_empty() {
+                Duration::ZERO
+            } else if self.accept_paused {
+                Duration::from_millis(100)
+            } else {
+                Duration::from_secs(1)
+            };
+            if let Err(err) = self.poll.poll(&mut events, Some(timeout)) {
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(err);
+                }
+            }
+            self.now = Instant::now();
+            for event in events.iter() {
+                match event.token() {
+                    WAKER => {}
+                    Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
+                    Token(t) => self.drive(t),
+                }
+            }
+            for token in std::mem::take(&mut self.again) {
+                self.drive(token);
+            }
+            if self.accept_paused {
+                self.accept_paused = false;
+                (0..self.listeners.len()).for_each(|i| self.accept(i));
+            }
+            if self.now >= next_sweep {
+                next_sweep = self.now + Duration::from_secs(1);
+                self.sweep_idle();
+            }
+            if self.shared.stopping.load(Ordering::Relaxed) {
+                let deadline = *stop_deadline.get_or_insert_with(|| self.stop_accepting());
+                if self.conns.is_empty() || self.now >= deadline {
+                    let all: Vec<usize> = self.conns.iter().map(|(t, _)| t).collect();
+                    all.into_iter()
+                        .for_each(|t| self.close(t, "server stopping"));
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn stop_accepting(&mut self) -> Instant {
+        for mut listener in self.listeners.drain(..) {
+            let _ = self.poll.registry().deregister(&mut listener);
+        }
+        self.now + self.limits.grace
+    }
+
+    fn accept(&mut self, index: usize) {
+        while let Some(listener) = self.listeners.get(index) {
+            match listener.accept() {
+                Ok((stream, peer)) => self.admit(stream, peer),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err)
+                    if matches!(
+                        err.raw_os_error(),
+                        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+                    ) =>
+                {
+                    // out of descriptors: leave the rest queued and try again shortly
+                    warn!(
+                        self.service.name(),
+                        "cannot accept: {}",
+                        crate::error::reason(&err)
+                    );
+                    self.accept_paused = true;
+                    return;
+                }
+                // the client gave up while queued (ECONNABORTED and the like): next one
+                Err(err) => debug!(
+                    self.service.name(),
+                    "accept failed: {}",
+                    crate::error::reason(&err)
+                ),
+            }
+        }
+    }
+
+    fn admit(&mut self, stream: TcpStream, peer: SocketAddr) {
+        let name = self.service.name();
+        if let Some(limit) = self.over_limit(peer.ip()) {
+            self.log_refusal(peer, limit);
+            return; // dropping the stream closes it
+        }
+        info!(name, "accepted {peer}");
+        // a reply never waits on the client's delayed ACK
+        let _ = stream.set_nodelay(true);
+        let mut conn = Conn {
+            stream,
+            peer,
+            since: self.now,
+            last: self.now,
+            received: 0,
+            sent: 0,
+            backlog: Vec::new(),
+            closing: false,
+        };
+        conn.closing = self.service.greet(&mut conn.backlog) == Next::Close;
+        // a greeting that fits in the socket buffer needs no event loop round (daytime)
+        match flush(&mut conn) {
+            Ok(true) if conn.closing => return self.finish(conn, ""),
+            Ok(_) => {}
+            Err(err) => return self.finish(conn, &failure(&err)),
+        }
+        let entry = self.conns.vacant_entry();
+        let token = entry.key();
+        if let Err(err) = self.poll.registry().register(
+            &mut conn.stream,
+            Token(token),
+            Interest::READABLE | Interest::WRITABLE,
+        ) {
+            warn!(name, "cannot watch {peer}: {}", crate::error::reason(&err));
+            self.release(peer.ip());
+            return;
+        }
+        entry.insert(conn);
+        self.drive(token);
+    }
+
+    /// Which limit a new connection from `ip` would break, counting it in when none.
+    fn over_limit(&self, ip: IpAddr) -> Option<&'static str> {
+        let shared = self.shared;
+        if shared.open.fetch_add(1, Ordering::Relaxed) >= self.limits.max_connections {
+            shared.open.fetch_sub(1, Ordering::Relaxed);
+            return Some("--max-connections");
+        }
+        let mut sources = shared.per_source.lock().unwrap_or_else(|e| e.into_inner());
+        let count = sources.entry(ip.to_canonical()).or_insert(0);
+        if *count >= self.limits.max_per_source {
+            drop(sources);
+            shared.open.fetch_sub(1, Ordering::Relaxed);
+            return Some("--max-per-source");
+        }
+        *count += 1;
+        None
+    }
+
+    fn release(&self, ip: IpAddr) {
+        self.shared.open.fetch_sub(1, Ordering::Relaxed);
+        let mut sources = self
+            .shared
+            .per_source
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let ip = ip.to_canonical();
+        if let Some(count) = sources.get_mut(&ip) {
+            *count -= 1;
+            if *count == 0 {
+                sources.remove(&ip);
+            }
+        }
+    }
+
+    /// One warning per second at most, so a flood cannot flood the log too.
+    fn log_refusal(&self, peer: SocketAddr, limit: &str) {
+        let mut log = self
+            .shared
+            .refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if log
+            .last
+            .is_some_and(|last| self.now.duration_since(last) < Duration::from_secs(1))
+        {
+            log.unlogged += 1;
+            return;
+        }
+        let more = std::mem::take(&mut log.unlogged);
+        log.last = Some(self.now);
+        drop(log);
+        let value = match limit {
+            "--max-connections" => self.limits.max_connections,
+            _ => self.limits.max_per_source,
+        };
+        let also = if more > 0 {
+            format!("; {more} more refused since the last warning")
+        } else {
+            String::new()
+        };
+        warn!(
+            self.service.name(),
+            "refused {peer}: {limit} {value} reached{also}"
+        );
+    }
+
+    /// Moves data for one connection until the kernel says wait, or its budget is spent.
+    fn drive(&mut self, token: usize) {
+        let Some(conn) = self.conns.get_mut(token) else {
+            return;
+        };
+        for _ in 0..BUDGET {
+            if !conn.backlog.is_empty() {
+                match flush(conn) {
+                    Ok(true) => {}
+                    Ok(false) => return, // the kernel is full: wait for writable
+                    Err(err) => return self.fail(token, &err),
+                }
+            }
+            if conn.closing {
+                return self.close(token, "");
+            }
+            match conn.stream.read(&mut self.buf) {
+                Ok(0) => conn.closing = true, // the client is done; finish what is owed
+                Ok(n) => {
+                    conn.received += n as u64;
+                    conn.last = self.now;
+                    let reply = self.service.reply(&self.buf[..n]);
+                    if let Err(err) = send(conn, reply) {
+                        return self.fail(token, &err);
+                    }
+                    // a short read emptied the socket; epoll reports the next arrival
+                    if n < self.buf.len() && conn.backlog.is_empty() {
+                        return;
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return self.fail(token, &err),
+            }
+        }
+        self.again.push(token);
+    }
+
+    fn fail(&mut self, token: usize, err: &io::Error) {
+        self.close(token, &failure(err));
+    }
+
+    fn close(&mut self, token: usize, why: &str) {
+        if let Some(conn) = self.conns.try_remove(token) {
+            self.finish(conn, why);
+        }
+    }
+
+    /// Closes the socket (dropping it deregisters it) and logs the connection's totals.
+    fn finish(&mut self, conn: Conn, why: &str) {
+        self.release(conn.peer.ip());
+        let secs = self.now.duration_since(conn.since).as_secs_f64();
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!(", {why}")
+        };
+        info!(
+            self.service.name(),
+            "closed {} ({} bytes in, {} bytes out, {secs:.3} s{why})",
+            conn.peer,
+            conn.received,
+            conn.sent
+        );
+    }
+
+    fn sweep_idle(&mut self) {
+        let Some(idle) = self.limits.idle_timeout else {
+            return;
+        };
+        let now = self.now;
+        let quiet: Vec<usize> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| now.duration_since(c.last) >= idle)
+            .map(|(t, _)| t)
+            .collect();
+        for token in quiet {
+            self.close(token, "idle timeout");
+        }
+    }
+}
+
+fn failure(err: &io::Error) -> String {
+    format!("error: {}", crate::error::reason(err))
+}
+
+/// Writes `data`, keeping what the kernel does not take in the connection's backlog.
+fn send(conn: &mut Conn, data: &[u8]) -> io::Result<()> {
+    let mut done = 0;
+    while done < data.len() {
+        match conn.stream.write(&data[done..]) {
+            Ok(n) => done += n,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    conn.sent += done as u64;
+    conn.backlog.extend_from_slice(&data[done..]);
+    Ok(())
+}
+
+/// Writes the backlog; `true` once it is empty (and its memory returned).
+fn flush(conn: &mut Conn) -> io::Result<bool> {
+    let pending = std::mem::take(&mut conn.backlog);
+    let result = send(conn, &pending);
+    // `send` put back only the unwritten tail
+    result.map(|()| conn.backlog.is_empty())
+}

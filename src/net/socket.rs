@@ -1,0 +1,115 @@
+//! The one place sockets are made (socket2): family, v6-only, reuse-address, backlog, timeouts.
+
+use std::io;
+use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use super::addr::{self, Family};
+use super::trace::Trace;
+use crate::error::{Error, Result};
+
+/// A listening TCP socket bound to `bind` (default `::` dual-stack, `0.0.0.0` without IPv6).
+///
+/// SO_REUSEADDR is set on Unix so a restarted server binds at once; the socket is left
+/// blocking, and whoever serves it decides. Errors name the address and say whether the
+/// port is privileged or taken.
+pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpListener> {
+    let addr = match bind {
+        Some(text) => addr::bind_addr(text, port)?,
+        None => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+    };
+    match listen_on(addr, backlog) {
+        Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
+            listen_on(SocketAddr::from(([0, 0, 0, 0], port)), backlog)
+        }
+        result => result,
+    }
+    .map_err(|source| Error::Bind {
+        addr: addr.to_string(),
+        port,
+        source,
+    })
+}
+
+fn listen_on(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        // dual-stack, so IPv4 clients reach a server bound to `::`
+        socket.set_only_v6(false)?;
+    }
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&SockAddr::from(addr))?;
+    socket.listen(backlog.min(i32::MAX as u32) as i32)?;
+    Ok(socket.into())
+}
+
+fn is_ipv6_unavailable(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL | libc::EPROTONOSUPPORT)
+    )
+}
+
+/// A connected TCP stream to `host`, trying every resolved address in turn.
+///
+/// `timeout` bounds each attempt; the error of the last attempt is the one reported, naming
+/// the address that failed.
+pub fn connect(
+    host: &str,
+    port: u16,
+    family: Family,
+    timeout: Option<Duration>,
+    trace: &Trace,
+) -> Result<TcpStream> {
+    let addrs = addr::resolve(host, port, family)?;
+    let listed: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+    trace.step(format_args!(
+        "resolved {} to {}",
+        addr::bare_host(host),
+        listed.join(", ")
+    ));
+    let mut last = None;
+    for addr in addrs {
+        match connect_one(addr, timeout, trace) {
+            Ok(stream) => return Ok(stream),
+            Err(source) => {
+                trace.step(format_args!(
+                    "connect to {addr} failed: {}",
+                    crate::error::reason(&source)
+                ));
+                last = Some(Error::Connect {
+                    addr: addr.to_string(),
+                    source,
+                });
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        Error::Failed(format!("cannot connect to {}", addr::host_port(host, port)))
+    }))
+}
+
+fn connect_one(
+    addr: SocketAddr,
+    timeout: Option<Duration>,
+    trace: &Trace,
+) -> io::Result<TcpStream> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    trace.step(format_args!(
+        "socket created ({}, stream, tcp)",
+        if addr.is_ipv4() { "IPv4" } else { "IPv6" }
+    ));
+    trace.step(format_args!("connecting to {addr}"));
+    match timeout {
+        Some(limit) => socket.connect_timeout(&SockAddr::from(addr), limit)?,
+        None => socket.connect(&SockAddr::from(addr))?,
+    }
+    let stream: TcpStream = socket.into();
+    if let Ok(local) = stream.local_addr() {
+        trace.step(format_args!("connected from {local} to {addr}"));
+    }
+    Ok(stream)
+}
