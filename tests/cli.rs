@@ -1,0 +1,9 @@
+//! End-to-end tests: the built binary over real loopback sockets, grouped by subcommand.
+#![allow(clippy::unwrap_used)] // a test that cannot set up should panic loudly
+
+mod common;
+
+#[path = "cli/daytime.rs"]
+mod daytime;
+#[path = "cli/general.rs"]
+mod general;

@@ -1,0 +1,336 @@
+//! `daytime serve` and `daytime get` over TCP, and their interoperability.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use predicates::prelude::*;
+
+use crate::common::{self, inetd, netkit, peer, refused_addr, spawn, spawn_with};
+
+/// Asks `server` for the time with `netkit daytime get` and returns the line it printed.
+fn get_line(host: &str, port: &str) -> String {
+    let out = netkit()
+        .args(["daytime", "get", host, port])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn raw_reply(server: &common::Server) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    common::read_all(&mut stream)
+}
+
+#[test]
+fn every_format_over_ipv4_and_ipv6() {
+    let cases = [
+        (
+            "ctime",
+            r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3][0-9] \d\d:\d\d:\d\d \d{4}\n$",
+        ),
+        (
+            "rfc2822",
+            r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000\n$",
+        ),
+        ("rfc3339", r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$"),
+        (
+            "nist",
+            r"^\d{5} \d\d-\d\d-\d\d \d\d:\d\d:\d\d 00 0 0   0\.0 UTC\(NIST\) \*\n$",
+        ),
+        (
+            "[year]-[month]-[day] [hour]:[minute]",
+            r"^\d{4}-\d\d-\d\d \d\d:\d\d\n$",
+        ),
+    ];
+    for (format, pattern) in cases {
+        for bind in ["127.0.0.1", "::1"] {
+            let server = spawn_with(
+                &["daytime", "serve", "--utc", "--format", format],
+                &["--bind", bind, "--port", "0"],
+                &[],
+            );
+            let host = server.addr().ip().to_string();
+            let line = get_line(&host, &server.port());
+            assert!(
+                predicate::str::is_match(pattern).unwrap().eval(&line),
+                "{format} via {bind}: {line:?}"
+            );
+            // on the wire, every format ends in CR LF
+            assert!(raw_reply(&server).ends_with(b"\r\n"), "{format}");
+        }
+    }
+}
+
+#[test]
+fn local_time_follows_tz() {
+    for (tz, offset) in [
+        ("Asia/Kolkata", "+0530"),
+        ("Asia/Tokyo", "+0900"),
+        ("UTC", "+0000"),
+    ] {
+        let server = spawn_with(
+            &["daytime", "serve", "--format", "rfc2822"],
+            &["--bind", "127.0.0.1", "--port", "0"],
+            &[("TZ", tz)],
+        );
+        let line = get_line("127.0.0.1", &server.port());
+        assert!(line.trim_end().ends_with(offset), "TZ={tz}: {line:?}");
+    }
+}
+
+#[test]
+fn utc_overrides_tz() {
+    let server = spawn_with(
+        &["daytime", "serve", "--utc", "--format", "rfc3339"],
+        &["--bind", "127.0.0.1", "--port", "0"],
+        &[("TZ", "Asia/Kolkata")],
+    );
+    assert!(get_line("127.0.0.1", &server.port()).ends_with("Z\n"));
+}
+
+#[test]
+fn port_zero_is_logged_with_the_real_port() {
+    let server = spawn(&["daytime", "serve"]);
+    assert_ne!(server.addr().port(), 0);
+    assert!(server.log().contains(&format!(
+        "INFO daytime: listening on 127.0.0.1:{}",
+        server.port()
+    )));
+}
+
+#[test]
+fn silent_clients_do_not_delay_others() {
+    let server = spawn(&["daytime", "serve"]);
+    // clients that connect and never read
+    let idle: Vec<TcpStream> = (0..20)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    netkit()
+        .args(["daytime", "get", "127.0.0.1", &server.port(), "-w", "3"])
+        .assert()
+        .success();
+    drop(idle);
+}
+
+#[test]
+fn refused_connection_exits_4() {
+    let (_taken, port) = refused_addr();
+    netkit()
+        .args(["daytime", "get", "127.0.0.1", &port.to_string()])
+        .assert()
+        .code(4)
+        .stderr(format!(
+            "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
+        ));
+}
+
+#[test]
+fn unknown_host_exits_3() {
+    netkit()
+        .args(["daytime", "get", "nosuch.invalid"])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::is_match(r"^netkit: cannot resolve 'nosuch\.invalid': [a-z].*\n$")
+                .unwrap(),
+        );
+}
+
+#[test]
+fn connect_timeout_exits_5() {
+    let (_listener, _fillers, port) = common::blackhole();
+    netkit()
+        .args(["daytime", "get", "127.0.0.1", &port.to_string(), "-w", "1"])
+        .assert()
+        .code(5)
+        .stderr(format!(
+            "netkit: cannot connect to 127.0.0.1:{port}: timed out\n"
+        ));
+}
+
+#[test]
+fn bad_ports_are_usage_errors() {
+    for port in ["70000", "nosuchsvc"] {
+        netkit()
+            .args(["daytime", "get", "127.0.0.1", port])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "invalid value '{port}' for '[PORT]': must be 0-65535 or a service name"
+            )));
+    }
+}
+
+#[test]
+fn bad_format_is_a_usage_error() {
+    netkit()
+        .args(["daytime", "serve", "--format", "[nonsense]"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn service_names_are_ports() {
+    // nothing listens on port 13 here, so the refusal names the port the name resolved to;
+    // when something does (an inetd), it answers
+    let assert = netkit()
+        .args(["daytime", "get", "127.0.0.1", "daytime", "-w", "2"])
+        .assert();
+    let out = assert.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() || stderr.contains("127.0.0.1:13"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn port_in_use_is_reported() {
+    let server = spawn(&["daytime", "serve"]);
+    let port = server.port();
+    netkit()
+        .args(["daytime", "serve", "--bind", "127.0.0.1", "--port", &port])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: cannot listen on 127.0.0.1:{port}: port {port} is already in use\n"
+        ));
+}
+
+#[test]
+fn trace_shows_the_local_port_and_the_fin() {
+    let server = spawn(&["daytime", "serve"]);
+    let out = netkit()
+        .args(["daytime", "get", "127.0.0.1", &server.port(), "--trace"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let connected = stderr
+        .lines()
+        .find(|l| l.contains("connected from 127.0.0.1:"))
+        .expect(&stderr);
+    assert!(predicate::str::is_match(
+        r"^\d\d:\d\d:\d\d\.\d{6} connected from 127\.0\.0\.1:[1-9]\d*"
+    )
+    .unwrap()
+    .eval(connected));
+    assert!(stderr.contains("FIN received"), "{stderr}");
+}
+
+#[test]
+fn empty_reply_is_an_error() {
+    let port = peer(drop);
+    netkit()
+        .args(["daytime", "get", "127.0.0.1", &port.to_string()])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: 127.0.0.1:{port} closed the connection without sending the time\n"
+        ));
+}
+
+#[test]
+fn offset_reads_every_format() {
+    for format in ["ctime", "rfc2822", "rfc3339", "nist"] {
+        let server = spawn(&["daytime", "serve", "--format", format]);
+        netkit()
+            .args(["daytime", "get", "127.0.0.1", &server.port(), "--offset"])
+            .assert()
+            .success()
+            .stdout(predicate::str::is_match(r"\noffset: [+-][01]\.\d{3} s\n$").unwrap());
+    }
+}
+
+#[test]
+fn offset_of_an_unreadable_reply_is_an_error() {
+    let port = peer(|mut s| {
+        let _ = s.write_all(b"tea time\r\n");
+    });
+    netkit()
+        .args(["daytime", "get", "127.0.0.1", &port.to_string(), "--offset"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("cannot read the time")
+                .and(predicate::str::contains("rfc3339")),
+        );
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let server = spawn(&["daytime", "serve"]);
+    let mut child = Command::new(common::BIN)
+        .args(["daytime", "get", "127.0.0.1", &server.port()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before netkit writes
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn telnet_reads_the_line() {
+    if !common::have("telnet") {
+        return;
+    }
+    let server = spawn(&["daytime", "serve", "--format", "rfc3339", "--utc"]);
+    let mut child = Command::new("telnet")
+        .args(["127.0.0.1", &server.port()])
+        .stdin(Stdio::piped()) // kept open: telnet must end because the server closed
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let out = common::wait_for("telnet to exit", Duration::from_secs(10), || {
+        child.try_wait().ok().flatten()
+    });
+    drop(stdin);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut text).unwrap();
+    assert!(
+        predicate::str::is_match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\r?\n")
+            .unwrap()
+            .eval(&text),
+        "{out}: {text}"
+    );
+}
+
+#[test]
+fn nc_reads_the_line() {
+    if !common::have("nc") {
+        return;
+    }
+    let server = spawn(&["daytime", "serve", "--format", "nist"]);
+    let out = Command::new("nc")
+        .args(["-d", "127.0.0.1", &server.port()])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).ends_with("UTC(NIST) *\r\n"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn get_reads_inetd_builtin_daytime() {
+    let Some(inetd) = inetd::Inetd::start(inetd::Service::Daytime) else {
+        return;
+    };
+    let line = get_line("127.0.0.1", &inetd.port().to_string());
+    // xinetd writes "25 NOV 2026 13:00:41 UTC", inetutils-inetd ctime(3): both carry the year
+    assert!(
+        predicate::str::is_match(r"^.*\b20\d\d\b.*\d\d:\d\d:\d\d.*\n$")
+            .unwrap()
+            .eval(&line),
+        "{line:?}"
+    );
+}

@@ -1,0 +1,452 @@
+//! Owns a real inetd super-server (xinetd, else inetutils-inetd) run as a test peer on a private loopback port.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long one start attempt may take before the server counts as broken.
+const READY_DEADLINE: Duration = Duration::from_secs(10);
+/// Attempts before giving up; later attempts only help when another process
+/// grabbed the chosen port between our probe and the server's bind.
+const ATTEMPTS: usize = 3;
+/// Gives each fixture in this process its own directory even when tests run in parallel.
+static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
+
+// std has no way to send a signal other than SIGKILL, and the libc crate is not
+// guaranteed to be a dev-dependency, so the two calls needed come from libc directly.
+unsafe extern "C" {
+    fn kill(pid: i32, sig: i32) -> i32;
+    fn geteuid() -> u32;
+}
+const SIGKILL: i32 = 9;
+const SIGSTOP: i32 = 19;
+
+/// Which built-in/extern service to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Daytime,
+    Echo,
+    /// A telnetd launched per connection; it negotiates options and then runs /bin/login.
+    Telnet,
+}
+
+/// The two super-servers Debian ships that can run in the foreground from a
+/// private config file. They conflict as packages, so only one is ever installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// Preferred: its daytime/echo are the real internal services on any port.
+    Xinetd,
+    /// inetutils-inetd only recognises internal services by their well-known
+    /// name (hence port), so daytime/echo are served by tiny external programs.
+    Inetutils,
+}
+
+pub struct Inetd {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+    flavor: Flavor,
+}
+
+impl Inetd {
+    /// None (after printing a line "skipped: <reason>" to stderr) when no
+    /// inetd/xinetd binary is installed (or telnetd for `Service::Telnet`).
+    /// Panics when the binary is there but will not serve: that is a broken
+    /// machine, and skipping would hide it.
+    pub fn start(service: Service) -> Option<Inetd> {
+        let (flavor, inetd) = match find_program(&["xinetd"]) {
+            Some(path) => (Flavor::Xinetd, path),
+            None => match find_program(&["inetutils-inetd"]) {
+                Some(path) => (Flavor::Inetutils, path),
+                None => {
+                    return skip("no xinetd or inetutils-inetd installed (apt-get install xinetd)")
+                }
+            },
+        };
+        let root = is_root();
+        let telnetd = if service == Service::Telnet {
+            let Some(path) = find_program(&["in.telnetd", "telnetd"]) else {
+                return skip("no telnetd installed (apt-get install inetutils-telnetd)");
+            };
+            if !Path::new("/bin/login").exists() {
+                return skip("telnetd needs /bin/login, which is missing (apt-get install login)");
+            }
+            if !root {
+                return skip("telnetd must run as root to allocate a pty and run login");
+            }
+            Some(path)
+        } else {
+            None
+        };
+
+        let mut failures = Vec::new();
+        for attempt in 1..=ATTEMPTS {
+            match launch(flavor, &inetd, service, telnetd.as_deref(), root) {
+                Ok(server) => return Some(server),
+                Err(Failure::Retry(why)) => failures.push(format!("attempt {attempt}: {why}")),
+                Err(Failure::Fatal(why)) => panic!(
+                    "{} is installed but failed to serve {service:?}: {why}",
+                    inetd.display()
+                ),
+            }
+        }
+        panic!(
+            "{} is installed but failed to serve {service:?} after {ATTEMPTS} attempts:\n{}",
+            inetd.display(),
+            failures.join("\n")
+        );
+    }
+
+    /// The TCP port on 127.0.0.1 the service listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))
+    }
+
+    /// What the server wrote about itself, for assertion messages.
+    pub fn log(&self) -> String {
+        read_logs(&self.dir)
+    }
+}
+
+impl Drop for Inetd {
+    fn drop(&mut self) {
+        // Connections still open when the test ends keep their per-connection
+        // servers (telnetd, cat, ...) alive after the super-server dies, so
+        // those are killed too. Stopping the parent first keeps it from
+        // spawning new ones while we look.
+        // Only while the child is unreaped is its PID still ours to signal.
+        let running = matches!(self.child.try_wait(), Ok(None));
+        if let (true, Ok(pid)) = (running, i32::try_from(self.child.id())) {
+            // SAFETY: plain syscall on our own, not yet reaped, child.
+            unsafe { kill(pid, SIGSTOP) };
+            for descendant in descendants(pid) {
+                // SAFETY: as above; these are its children, found by PPID.
+                unsafe { kill(descendant, SIGKILL) };
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+enum Failure {
+    /// Possibly the port race; a fresh port may work.
+    Retry(String),
+    /// Retrying will not help.
+    Fatal(String),
+}
+
+fn skip<T>(reason: &str) -> Option<T> {
+    eprintln!("skipped: {reason}");
+    None
+}
+
+fn launch(
+    flavor: Flavor,
+    inetd: &Path,
+    service: Service,
+    telnetd: Option<&Path>,
+    root: bool,
+) -> Result<Inetd, Failure> {
+    let dir = make_dir().map_err(|e| Failure::Fatal(format!("cannot create temp dir: {e}")))?;
+    let port = free_port().map_err(|e| Failure::Fatal(format!("no free port: {e}")))?;
+    let conf = dir.join("inetd.conf");
+    let text = match flavor {
+        Flavor::Xinetd => xinetd_conf(service, port, telnetd, root),
+        Flavor::Inetutils => inetutils_conf(service, port, telnetd, &dir, root)
+            .map_err(|e| Failure::Fatal(format!("cannot write helper script: {e}")))?,
+    };
+    fs::write(&conf, text).map_err(|e| Failure::Fatal(format!("cannot write config: {e}")))?;
+
+    let mut cmd = Command::new(inetd);
+    match flavor {
+        // -filelog: xinetd otherwise logs only to syslog, and its -d mode
+        // insists on /dev/tty, which CI does not have.
+        Flavor::Xinetd => cmd
+            .arg("-dontfork")
+            .arg("-filelog")
+            .arg(dir.join("xinetd.log"))
+            .arg("-pidfile")
+            .arg(dir.join("xinetd.pid"))
+            .arg("-f")
+            .arg(&conf),
+        // --pidfile takes its value only in the `=` form; a separate word is
+        // read as another config file.
+        Flavor::Inetutils => cmd
+            .arg("-d")
+            .arg(format!("--pidfile={}", dir.join("inetd.pid").display()))
+            .arg(&conf),
+    };
+    let stdout = fs::File::create(dir.join("stdout.log"));
+    let stderr = fs::File::create(dir.join("stderr.log"));
+    let (Ok(stdout), Ok(stderr)) = (stdout, stderr) else {
+        let _ = fs::remove_dir_all(&dir);
+        return Err(Failure::Fatal("cannot create log files".into()));
+    };
+    // Files, not pipes: nobody drains a pipe while the test runs, and a full
+    // pipe would block inetutils-inetd's per-connection debug output.
+    cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+    let child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&dir);
+            return Err(Failure::Fatal(format!("cannot spawn: {e}")));
+        }
+    };
+    // From here on, dropping `server` cleans up whatever goes wrong.
+    let mut server = Inetd {
+        child,
+        port,
+        dir,
+        flavor,
+    };
+    wait_ready(&mut server)?;
+    Ok(server)
+}
+
+/// Waits until the child itself listens on the port. Checking ownership via
+/// /proc rather than connecting means a probe neither consumes a service
+/// session (a telnetd + login per probe) nor mistakes a stranger that took
+/// the port for our server.
+fn wait_ready(server: &mut Inetd) -> Result<(), Failure> {
+    let pid = server.child.id();
+    let deadline = Instant::now() + READY_DEADLINE;
+    loop {
+        match server.child.try_wait() {
+            Ok(Some(status)) => {
+                return Err(Failure::Retry(format!(
+                    "exited with {status} before listening; log:\n{}",
+                    server.log()
+                )))
+            }
+            Ok(None) => {}
+            Err(e) => return Err(Failure::Fatal(format!("cannot poll child: {e}"))),
+        }
+        match listener_owned_by(server.port, pid) {
+            Some(true) => return Ok(()),
+            Some(false) => {}
+            // No /proc/net/tcp (not Linux): fall back to a connect probe.
+            None => {
+                if TcpStream::connect_timeout(&server.addr(), Duration::from_millis(200)).is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        let log = server.log();
+        // xinetd keeps running with zero services when its bind fails;
+        // inetutils-inetd reports the failed bind and retries much later.
+        if log.contains("failed to start")
+            || log.contains("0 available services")
+            || log.contains("bind failed")
+            || log.contains("Address already in use")
+        {
+            return Err(Failure::Retry(format!(
+                "did not bind port {}; log:\n{log}",
+                server.port
+            )));
+        }
+        if Instant::now() >= deadline {
+            return Err(Failure::Fatal(format!(
+                "not listening on 127.0.0.1:{} after {READY_DEADLINE:?}; log:\n{log}",
+                server.port
+            )));
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn xinetd_conf(service: Service, port: u16, telnetd: Option<&Path>, root: bool) -> String {
+    // xinetd finds an internal service by the service *name*, so the name
+    // must be the well-known one; UNLISTED plus `port` moves it off port 13/7.
+    let (name, body) = match (service, telnetd) {
+        (Service::Daytime, _) => (
+            "daytime",
+            "type = INTERNAL UNLISTED\n\tid = daytime-stream\n".to_string(),
+        ),
+        (Service::Echo, _) => (
+            "echo",
+            "type = INTERNAL UNLISTED\n\tid = echo-stream\n".to_string(),
+        ),
+        (Service::Telnet, Some(telnetd)) => (
+            "netkit-telnet",
+            format!("type = UNLISTED\n\tserver = {}\n", telnetd.display()),
+        ),
+        (Service::Telnet, None) => unreachable!("start() checks for telnetd"),
+    };
+    // `user` may only be set when xinetd can switch to it.
+    let user = if root { "\tuser = root\n" } else { "" };
+    // The defaults lift xinetd's connection-rate limit, which would otherwise
+    // disable a service for 10 s when tests connect in quick succession;
+    // NOLIBWRAP keeps a host's /etc/hosts.deny out of the tests.
+    format!(
+        "defaults\n{{\n\tinstances = UNLIMITED\n\tper_source = UNLIMITED\n\tcps = 10000 1\n}}\n\
+         service {name}\n{{\n\t{body}\tsocket_type = stream\n\tprotocol = tcp\n\
+         \tport = {port}\n\tbind = 127.0.0.1\n\twait = no\n{user}\tflags = NOLIBWRAP\n}}\n"
+    )
+}
+
+fn inetutils_conf(
+    service: Service,
+    port: u16,
+    telnetd: Option<&Path>,
+    dir: &Path,
+    root: bool,
+) -> std::io::Result<String> {
+    let user = if root {
+        "root".to_string()
+    } else {
+        std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "nobody".to_string())
+    };
+    let server = match (service, telnetd) {
+        (Service::Daytime, _) => {
+            // Same shape as the internal service's reply: ctime() text, CRLF.
+            let script = dir.join("daytime.sh");
+            fs::write(
+                &script,
+                "printf '%s\\r\\n' \"$(LC_ALL=C date '+%a %b %e %H:%M:%S %Y')\"\n",
+            )?;
+            format!("/bin/sh sh {}", script.display())
+        }
+        (Service::Echo, _) => "/bin/cat cat".to_string(),
+        (Service::Telnet, Some(telnetd)) => format!("{} telnetd", telnetd.display()),
+        (Service::Telnet, None) => unreachable!("start() checks for telnetd"),
+    };
+    Ok(format!(
+        "127.0.0.1:{port} stream tcp nowait {user} {server}\n"
+    ))
+}
+
+/// A port the kernel just handed out; another process could still take it
+/// before the server binds, which is what the retries are for.
+fn free_port() -> std::io::Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn make_dir() -> std::io::Result<PathBuf> {
+    // inetd config lines split on whitespace, so the path must have none.
+    let mut base = std::env::temp_dir();
+    if base.to_string_lossy().chars().any(char::is_whitespace) {
+        base = PathBuf::from("/tmp");
+    }
+    loop {
+        let n = NEXT_DIR.fetch_add(1, Ordering::Relaxed);
+        let dir = base.join(format!("netkit-inetd-{}-{n}", std::process::id()));
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            // Left over from an earlier process that had the same PID.
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn read_logs(dir: &Path) -> String {
+    ["xinetd.log", "stderr.log", "stdout.log"]
+        .iter()
+        .filter_map(|name| fs::read_to_string(dir.join(name)).ok())
+        .filter(|text| !text.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Searches PATH and then the sbin directories, which a non-root PATH often lacks.
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .collect();
+    names
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { geteuid() == 0 }
+}
+
+/// Some(true) when `pid` holds a socket listening on 127.0.0.1:`port`;
+/// None when /proc cannot tell.
+fn listener_owned_by(port: u16, pid: u32) -> Option<bool> {
+    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+    let local = format!("0100007F:{port:04X}");
+    let inodes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // fields: sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+            (fields.len() > 9 && fields[1] == local && fields[3] == "0A")
+                .then(|| format!("socket:[{}]", fields[9]))
+        })
+        .collect();
+    if inodes.is_empty() {
+        return Some(false);
+    }
+    let fds = fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    Some(fds.flatten().any(|fd| {
+        fs::read_link(fd.path()).is_ok_and(|target| {
+            inodes
+                .iter()
+                .any(|inode| target.as_os_str() == inode.as_str())
+        })
+    }))
+}
+
+/// Every process below `pid`, found through the PPID field of /proc/*/stat.
+fn descendants(pid: i32) -> Vec<i32> {
+    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+    if let Ok(entries) = fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(child) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // The command name may contain spaces and parentheses; PPID is the
+            // second field after the last ')'.
+            let parent = stat
+                .rfind(')')
+                .and_then(|end| stat[end + 1..].split_whitespace().nth(1))
+                .and_then(|s| s.parse::<i32>().ok());
+            if let Some(parent) = parent {
+                children.entry(parent).or_default().push(child);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let mut queue = vec![pid];
+    while let Some(parent) = queue.pop() {
+        for &child in children.get(&parent).into_iter().flatten() {
+            found.push(child);
+            queue.push(child);
+        }
+    }
+    found
+}

@@ -1,0 +1,195 @@
+//! The test harness: the built binary, servers on port 0, in-process peers, refused ports.
+#![allow(dead_code)]
+
+pub mod inetd;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_netkit");
+
+/// The built binary with a scrubbed environment and a timeout, for `assert_cmd`.
+pub fn netkit() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(BIN);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .timeout(Duration::from_secs(30));
+    cmd
+}
+
+/// Polls `check` until it returns `Some`, or panics naming `what` after `limit`.
+pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A server child process, killed on drop; its stderr is collected for assertions.
+pub struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+/// Starts `netkit ARGS --bind 127.0.0.1 --port 0` and waits for its `listening on` line.
+pub fn spawn(args: &[&str]) -> Server {
+    spawn_with(args, &["--bind", "127.0.0.1", "--port", "0"], &[])
+}
+
+/// Like `spawn`, with the address arguments and extra environment given.
+pub fn spawn_with(args: &[&str], address: &[&str], env: &[(&str, &str)]) -> Server {
+    let mut command = StdCommand::new(BIN);
+    command
+        .args(args)
+        .args(address)
+        .env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().expect("start netkit");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = log.clone();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    let mut server = Server {
+        child,
+        addr: "0.0.0.0:0".parse().unwrap(),
+        log,
+    };
+    let listening = server.wait_log("the 'listening on' line", |log| {
+        let rest = &log[log.find("listening on ")? + "listening on ".len()..];
+        rest.lines().next()?.trim().parse::<SocketAddr>().ok()
+    });
+    server.addr = listening;
+    server
+}
+
+impl Server {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> String {
+        self.addr.port().to_string()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits (10 s at most) until `find` sees what it wants in the server's stderr.
+    pub fn wait_log<T>(&mut self, what: &str, mut find: impl FnMut(&str) -> Option<T>) -> T {
+        let log = self.log.clone();
+        let child = &mut self.child;
+        wait_for(what, Duration::from_secs(10), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "server exited with {status} before {what}; stderr:\n{}",
+                    log.lock().unwrap()
+                );
+            }
+            find(&log.lock().unwrap())
+        })
+    }
+
+    /// Sends SIGTERM and waits (10 s at most) for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let child = &mut self.child;
+        wait_for(
+            "the server to exit after SIGTERM",
+            Duration::from_secs(10),
+            || child.try_wait().ok().flatten(),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An in-process server on 127.0.0.1:0 running `handler` for each connection; returns the port.
+pub fn peer(handler: impl Fn(TcpStream) + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handler = Arc::new(handler);
+    thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let handler = handler.clone();
+            thread::spawn(move || handler(stream));
+        }
+    });
+    port
+}
+
+/// A bound, non-listening socket kept alive: connects to it are refused, the port stays taken.
+pub fn refused_addr() -> (socket2::Socket, u16) {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+    (socket, port)
+}
+
+/// A listener whose accept queue is full, so that the next SYN is dropped and connects hang.
+pub fn blackhole() -> (socket2::Socket, Vec<TcpStream>, u16) {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut fillers = Vec::new();
+    // Linux admits backlog + 1 connections; once the queue is full, further SYNs go unanswered
+    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+        fillers.push(stream);
+        assert!(fillers.len() < 16, "the accept queue never filled");
+    }
+    (socket, fillers, addr.port())
+}
+
+/// Reads everything until the peer closes (10 s at most).
+pub fn read_all(stream: &mut TcpStream) -> Vec<u8> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut data = Vec::new();
+    stream.read_to_end(&mut data).unwrap();
+    data
+}
+
+/// Whether a program is on PATH; tests of interoperability say they are skipped without it.
+pub fn have(program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    if !found {
+        eprintln!("skipped: {program} is not installed (bash .ci/run installs it)");
+    }
+    found
+}
