@@ -7,3 +7,7 @@ mod common;
 mod daytime;
 #[path = "cli/general.rs"]
 mod general;
+#[path = "cli/echo.rs"]
+mod echo;
+#[path = "cli/raw.rs"]
+mod raw;

@@ -1,0 +1,1 @@
+//! `echo serve`, `echo send` and `echo bench` end to end, and their interoperability.

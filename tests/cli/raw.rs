@@ -1,0 +1,1 @@
+//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal.
