@@ -5,9 +5,9 @@ mod common;
 
 #[path = "cli/daytime.rs"]
 mod daytime;
-#[path = "cli/general.rs"]
-mod general;
 #[path = "cli/echo.rs"]
 mod echo;
+#[path = "cli/general.rs"]
+mod general;
 #[path = "cli/raw.rs"]
 mod raw;

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::cli::{DaytimeGetArgs, DaytimeServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
-use crate::net::{receive, socket, trace::Trace};
+use crate::net::{socket, stream, trace::Trace};
 use crate::timefmt::{self, Format};
 
 const PORT: u16 = 13;
@@ -63,7 +63,7 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
     stream
         .set_read_timeout(timeout)
         .map_err(|e| Error::io("cannot set the read timeout", e))?;
-    let reply = receive::until_eof(&mut stream, MAX_REPLY, &trace)
+    let reply = stream::until_eof(&mut stream, MAX_REPLY, &trace)
         .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
     let answered = asked.0.elapsed();
     drop(stream);

@@ -1,12 +1,19 @@
 //! Echo protocol (RFC 862): serve, send, and measure an echo server.
 
-use std::time::Duration;
+use std::io::BufRead;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
+use crate::net::{socket, stream, trace::Trace};
 
 const PORT: u16 = 7;
+/// How long `echo send` waits for an echo without `-w`.
+const REPLY_WAIT: Duration = Duration::from_secs(10);
+/// What `--count` sends when no MESSAGE is given.
+const PING: &str = "netkit echo";
 
 struct Echo;
 
@@ -29,8 +36,200 @@ pub fn serve(args: EchoServeArgs) -> Result<()> {
     super::serve(Echo, &args.server, args.port.unwrap_or(PORT), idle)
 }
 
-pub fn send(_args: EchoSendArgs) -> Result<()> {
-    Err(Error::NotImplemented("echo send"))
+/// A connected echo client: the stream, its peer's name for messages, and the trace.
+struct Client {
+    stream: TcpStream,
+    peer: String,
+    trace: Trace,
+}
+
+impl Client {
+    /// Sends `data` and reads back as many bytes, or fewer if the server closes.
+    fn round_trip(&mut self, data: &[u8]) -> Result<Vec<u8>> {
+        stream::send(&mut self.stream, data, &self.trace)
+            .map_err(|e| Error::io(format!("cannot send to {}", self.peer), e))?;
+        stream::receive(&mut self.stream, data.len(), &self.trace)
+            .map_err(|e| Error::io(format!("no echo from {}", self.peer), e))
+    }
+
+    /// Half-closes, then returns whatever the server still sends before closing.
+    fn finish(mut self) -> Result<Vec<u8>> {
+        let peer = self.peer.clone();
+        stream::shut_write(&self.stream, &self.trace)
+            .map_err(|e| Error::io(format!("cannot shut down {peer}"), e))?;
+        let rest = stream::until_eof(&mut self.stream, 1 << 20, &self.trace)
+            .map_err(|e| Error::io(format!("no end from {peer}"), e))?;
+        drop(self.stream);
+        self.trace.step("socket closed");
+        Ok(rest)
+    }
+}
+
+pub fn send(args: EchoSendArgs) -> Result<()> {
+    if args.udp {
+        return Err(Error::NotImplemented("echo send --udp"));
+    }
+    let port = args.port.unwrap_or(PORT);
+    let trace = Trace::new(args.client.trace);
+    let timeout = args.client.timeout(Some(REPLY_WAIT));
+    let stream = socket::connect(&args.host, port, args.client.family(), timeout, &trace)?;
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| args.host.clone(), |a| a.to_string());
+    stream
+        .set_read_timeout(timeout)
+        .map_err(|e| Error::io("cannot set the read timeout", e))?;
+    let client = Client {
+        stream,
+        peer,
+        trace,
+    };
+    match (args.count, args.message.is_empty()) {
+        (Some(count), _) => ping(client, &args.message, count, args.interval),
+        (None, false) => once(client, &args.message),
+        (None, true) => lines(client),
+    }
+}
+
+/// MESSAGE words as one line: print the echo, exit 1 unless it matched.
+fn once(mut client: Client, words: &[String]) -> Result<()> {
+    let line = format!("{}\n", words.join(" "));
+    let echo = client.round_trip(line.as_bytes())?;
+    super::print(&echo)?;
+    check(&client.peer, line.as_bytes(), &echo)?;
+    client.finish()?;
+    Ok(())
+}
+
+/// Why an echo is not the message sent, if it is not.
+fn check(peer: &str, sent: &[u8], echo: &[u8]) -> Result<()> {
+    if echo.len() < sent.len() {
+        return Err(Error::Failed(format!(
+            "{peer} closed the connection after echoing {} of {} bytes",
+            echo.len(),
+            sent.len()
+        )));
+    }
+    match sent.iter().zip(echo).position(|(a, b)| a != b) {
+        Some(at) => Err(Error::Failed(format!(
+            "echo from {peer} differs from what was sent at byte {}",
+            at + 1
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The classic lecture client: each stdin line is sent and its echo printed; at EOF the
+/// write half is shut down and what is left is printed.
+fn lines(mut client: Client) -> Result<()> {
+    let mut input = std::io::stdin().lock();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io("cannot read stdin", e))?
+            == 0
+        {
+            break;
+        }
+        let echo = client.round_trip(&line)?;
+        super::print(&echo)?;
+        if echo.len() < line.len() {
+            return check(&client.peer, &line, &echo);
+        }
+    }
+    let rest = client.finish()?;
+    super::print(&rest)
+}
+
+/// `--count`: like ping, one line per message with its round-trip time, then a summary.
+fn ping(mut client: Client, words: &[String], count: u64, interval: f64) -> Result<()> {
+    let message = if words.is_empty() {
+        PING.to_string()
+    } else {
+        words.join(" ")
+    };
+    let line = format!("{message}\n");
+    let mut times = Vec::new();
+    let mut mismatched = 0u64;
+    let mut lost = 0u64;
+    for seq in 1..=count {
+        if seq > 1 && interval > 0.0 {
+            std::thread::sleep(Duration::from_secs_f64(interval));
+        }
+        let start = Instant::now();
+        let echo = match client.round_trip(line.as_bytes()) {
+            Ok(echo) => echo,
+            Err(err) => {
+                // no echo in time, or the connection is gone: the rest cannot be measured
+                eprintln!("netkit: {err}");
+                lost += count - seq + 1;
+                break;
+            }
+        };
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if echo.len() < line.len() {
+            lost += count - seq + 1;
+            eprintln!(
+                "netkit: {} closed the connection at message {seq}",
+                client.peer
+            );
+            break;
+        }
+        let matched = echo == line.as_bytes();
+        mismatched += u64::from(!matched);
+        times.push(ms);
+        let note = if matched { "" } else { " (mismatch)" };
+        super::print(format!("seq={seq} bytes={} time={ms:.3} ms{note}\n", echo.len()).as_bytes())?;
+    }
+    let received = times.len() as u64;
+    let mut summary = format!(
+        "--- {} echo statistics ---\n{count} sent, {received} echoed, {mismatched} mismatched, {lost} lost\n",
+        client.peer
+    );
+    if let Some(stats) = Stats::of(&times) {
+        summary += &format!(
+            "rtt min/avg/max/stddev = {:.3}/{:.3}/{:.3}/{:.3} ms\n",
+            stats.min, stats.avg, stats.max, stats.stddev
+        );
+    }
+    super::print(summary.as_bytes())?;
+    if lost == 0 {
+        client.finish()?;
+    }
+    match (mismatched, lost) {
+        (0, 0) => Ok(()),
+        _ => Err(Error::Failed(format!(
+            "{mismatched} mismatched and {lost} lost of {count} messages"
+        ))),
+    }
+}
+
+struct Stats {
+    min: f64,
+    avg: f64,
+    max: f64,
+    stddev: f64,
+}
+
+impl Stats {
+    fn of(samples: &[f64]) -> Option<Stats> {
+        if samples.is_empty() {
+            return None;
+        }
+        let n = samples.len() as f64;
+        let avg = samples.iter().sum::<f64>() / n;
+        let var = samples.iter().map(|s| (s - avg).powi(2)).sum::<f64>() / n;
+        let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = samples.iter().copied().fold(0.0, f64::max);
+        Some(Stats {
+            min,
+            avg,
+            max,
+            stddev: var.sqrt(),
+        })
+    }
 }
 
 pub fn bench(_args: EchoBenchArgs) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Sockets and I/O: resolving, building sockets, the server core and the client copy loops.
 
 pub mod addr;
-pub mod receive;
 pub mod serve;
 pub mod socket;
+pub mod stream;
 pub mod trace;

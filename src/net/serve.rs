@@ -224,11 +224,12 @@ impl<'s, S: Service> Loop<'s, S> {
                 match event.token() {
                     WAKER => {}
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
-                    Token(t) => self.drive(t),
+                    // the peer's FIN or an error may sit behind the data: read to the end
+                    Token(t) => self.drive(t, event.is_read_closed() || event.is_error()),
                 }
             }
             for token in std::mem::take(&mut self.again) {
-                self.drive(token);
+                self.drive(token, true);
             }
             if self.accept_paused {
                 self.accept_paused = false;
@@ -325,7 +326,8 @@ impl<'s, S: Service> Loop<'s, S> {
             return;
         }
         entry.insert(conn);
-        self.drive(token);
+        // anything already queued is also reported by the registration, FIN included
+        self.drive(token, false);
     }
 
     /// Which limit a new connection from `ip` would break, counting it in when none.
@@ -395,7 +397,11 @@ impl<'s, S: Service> Loop<'s, S> {
     }
 
     /// Moves data for one connection until the kernel says wait, or its budget is spent.
-    fn drive(&mut self, token: usize) {
+    ///
+    /// A short read means the socket was emptied, and epoll reports the next arrival, so the
+    /// read that would only say "would block" is skipped unless `to_end`: a FIN that came
+    /// with the data is not reported again and must be read now.
+    fn drive(&mut self, token: usize, to_end: bool) {
         let Some(conn) = self.conns.get_mut(token) else {
             return;
         };
@@ -419,8 +425,7 @@ impl<'s, S: Service> Loop<'s, S> {
                     if let Err(err) = send(conn, reply) {
                         return self.fail(token, &err);
                     }
-                    // a short read emptied the socket; epoll reports the next arrival
-                    if n < self.buf.len() && conn.backlog.is_empty() {
+                    if n < self.buf.len() && conn.backlog.is_empty() && !to_end {
                         return;
                     }
                 }

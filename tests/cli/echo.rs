@@ -1,1 +1,413 @@
 //! `echo serve`, `echo send` and `echo bench` end to end, and their interoperability.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use predicates::prelude::*;
+
+use crate::common::{self, inetd, netkit, peer, spawn, wait_for};
+
+/// Writes `data` from a second thread while this one reads the echo, as a fast client does.
+fn echo_through(server: &common::Server, data: Vec<u8>) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sent = data.len();
+    let handle = thread::spawn(move || {
+        writer.write_all(&data).unwrap();
+        writer.shutdown(std::net::Shutdown::Write).unwrap();
+    });
+    let echo = common::read_all(&mut stream);
+    handle.join().unwrap();
+    assert_eq!(echo.len(), sent, "echoed length");
+    echo
+}
+
+/// Not random, but every byte value, NUL and 0xFF included, in an order unlike a counter's.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(2654435761) >> 7) as u8)
+        .collect()
+}
+
+fn status_field(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn binary_payloads_come_back_byte_exact() {
+    let server = spawn(&["echo", "serve"]);
+    for data in [
+        b"\0\xff\0\xff no newline".to_vec(),
+        vec![0xff; 3],
+        pattern(1 << 20),
+    ] {
+        assert!(
+            echo_through(&server, data.clone()) == data,
+            "payload of {} bytes differs",
+            data.len()
+        );
+    }
+}
+
+#[test]
+fn a_thousand_clients_at_once_get_their_own_data() {
+    let server = spawn(&[
+        "echo",
+        "serve",
+        "--max-per-source",
+        "2000",
+        "--max-connections",
+        "2000",
+    ]);
+    let mut clients: Vec<TcpStream> = (0..1000)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client
+            .write_all(format!("client {i}\n").as_bytes())
+            .unwrap();
+    }
+    let threads = status_field(server.pid(), "Threads:");
+    let cores = thread::available_parallelism().unwrap().get() as u64;
+    assert!(
+        threads <= 2 * cores + 8,
+        "{threads} threads for 1000 connections"
+    );
+    for (i, client) in clients.iter_mut().enumerate() {
+        let want = format!("client {i}\n");
+        let mut got = vec![0; want.len()];
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        client.read_exact(&mut got).unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+}
+
+#[test]
+fn a_silent_client_does_not_delay_another() {
+    let server = spawn(&["echo", "serve"]);
+    let _silent: Vec<TcpStream> = (0..10)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    netkit()
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &server.port(),
+            "still",
+            "here",
+            "-w",
+            "3",
+        ])
+        .assert()
+        .success()
+        .stdout("still here\n");
+}
+
+#[test]
+fn a_client_that_never_reads_costs_bounded_memory() {
+    let server = spawn(&["echo", "serve"]);
+    let before = status_field(server.pid(), "VmRSS:");
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let total = 50 << 20;
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = written.clone();
+    let handle = thread::spawn(move || {
+        let chunk = pattern(64 << 10);
+        while progress.load(std::sync::atomic::Ordering::Relaxed) < total {
+            writer.write_all(&chunk).unwrap();
+            progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    // the writer stalls once the server stops reading: wait until no progress for 500 ms
+    let mut last = usize::MAX;
+    let stalled = wait_for("the writer to stall", Duration::from_secs(20), || {
+        thread::sleep(Duration::from_millis(500));
+        let now = written.load(std::sync::atomic::Ordering::Relaxed);
+        let still = now == last;
+        last = now;
+        still.then_some(now)
+    });
+    assert!(
+        stalled < total,
+        "the server took all 50 MiB without the client reading"
+    );
+    let during = status_field(server.pid(), "VmRSS:");
+    assert!(
+        during < before + 16 * 1024,
+        "server RSS grew from {before} kB to {during} kB"
+    );
+    // now read it all: every byte comes back, in order
+    let mut received = 0usize;
+    let mut buf = vec![0; 1 << 16];
+    let expect = pattern(64 << 10);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    while received < total {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "server closed after {received} bytes");
+        for (k, byte) in buf[..n].iter().enumerate() {
+            assert_eq!(
+                *byte,
+                expect[(received + k) % expect.len()],
+                "byte {}",
+                received + k
+            );
+        }
+        received += n;
+    }
+    handle.join().unwrap();
+}
+
+#[test]
+fn max_connections_is_enforced() {
+    let mut server = spawn(&["echo", "serve", "--max-connections", "2"]);
+    let mut kept: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    for client in &mut kept {
+        client.write_all(b"x").unwrap();
+        let mut one = [0u8];
+        client.read_exact(&mut one).unwrap(); // both are really being served
+    }
+    let mut third = TcpStream::connect(server.addr()).unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 1];
+    // closed at once: end of stream, or a reset if our byte raced the close
+    assert!(matches!(third.read(&mut buf), Ok(0) | Err(_)));
+    server.wait_log("the refusal warning", |log| {
+        log.contains("WARN echo: refused").then_some(())
+    });
+    assert!(server.log().contains("--max-connections 2 reached"));
+}
+
+#[test]
+fn idle_connections_are_closed() {
+    let mut server = spawn(&["echo", "serve", "--idle-timeout", "1"]);
+    let mut idle = TcpStream::connect(server.addr()).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 1];
+    assert_eq!(
+        idle.read(&mut buf).unwrap(),
+        0,
+        "the idle connection was not closed"
+    );
+    server.wait_log("the idle close", |log| {
+        log.contains("idle timeout").then_some(())
+    });
+}
+
+#[test]
+fn closed_lines_count_bytes_each_way() {
+    let mut server = spawn(&["echo", "serve"]);
+    echo_through(&server, b"12345".to_vec());
+    let line = server.wait_log("the closed line", |log| {
+        log.lines()
+            .find(|l| l.contains("closed"))
+            .map(str::to_owned)
+    });
+    assert!(line.contains("5 bytes in, 5 bytes out"), "{line}");
+}
+
+#[test]
+fn echo_send_prints_the_echo() {
+    let server = spawn(&["echo", "serve"]);
+    netkit()
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &server.port(),
+            "hello",
+            "world",
+        ])
+        .assert()
+        .success()
+        .stdout("hello world\n");
+}
+
+#[test]
+fn echo_send_reports_mismatch() {
+    let port = peer(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        buf[0] ^= 1;
+        s.write_all(&buf[..n]).unwrap();
+    });
+    netkit()
+        .args(["echo", "send", "127.0.0.1", &port.to_string(), "hello"])
+        .assert()
+        .code(1)
+        .stdout("iello\n")
+        .stderr(format!(
+            "netkit: echo from 127.0.0.1:{port} differs from what was sent at byte 1\n"
+        ));
+}
+
+#[test]
+fn echo_send_reports_an_early_close() {
+    let port = peer(|mut s| {
+        let mut buf = [0u8; 64];
+        let _ = s.read(&mut buf);
+        let _ = s.write_all(b"he");
+    });
+    netkit()
+        .args(["echo", "send", "127.0.0.1", &port.to_string(), "hello"])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: 127.0.0.1:{port} closed the connection after echoing 2 of 6 bytes\n"
+        ));
+}
+
+#[test]
+fn echo_send_reads_stdin_lines_and_half_closes() {
+    let server = spawn(&["echo", "serve"]);
+    netkit()
+        .args(["echo", "send", "127.0.0.1", &server.port()])
+        .write_stdin("one\ntwo\n\0\u{7f}binary tail")
+        .assert()
+        .success()
+        .stdout("one\ntwo\n\0\u{7f}binary tail");
+}
+
+#[test]
+fn echo_send_count_prints_times_and_summary() {
+    let server = spawn(&["echo", "serve"]);
+    netkit()
+        .args(["echo", "send", "127.0.0.1", &server.port(), "--count", "3", "--interval", "0", "ping"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::is_match(
+                r"^seq=1 bytes=5 time=\d+\.\d{3} ms\nseq=2 .*\nseq=3 .*\n--- 127\.0\.0\.1:\d+ echo statistics ---\n3 sent, 3 echoed, 0 mismatched, 0 lost\nrtt min/avg/max/stddev = [\d.]+/[\d.]+/[\d.]+/[\d.]+ ms\n$",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
+fn echo_send_count_fails_when_the_connection_is_lost() {
+    let port = peer(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(&buf[..n]).unwrap(); // one echo, then gone
+    });
+    netkit()
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &port.to_string(),
+            "-c",
+            "3",
+            "-i",
+            "0",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "3 sent, 1 echoed, 0 mismatched, 2 lost",
+        ));
+}
+
+#[test]
+fn nc_socat_and_telnet_get_their_echo() {
+    let server = spawn(&["echo", "serve"]);
+    let port = server.port();
+    if common::have("nc") {
+        let out = Command::new("nc")
+            .args(["-N", "127.0.0.1", &port])
+            .stdin_bytes(b"via nc\n");
+        assert_eq!(out, b"via nc\n");
+    }
+    if common::have("socat") {
+        let out = Command::new("socat")
+            .args(["-", &format!("TCP:127.0.0.1:{port}")])
+            .stdin_bytes(b"via socat\n");
+        assert_eq!(out, b"via socat\n");
+    }
+    if common::have("telnet") {
+        // telnet quits at stdin EOF, possibly before the echo comes: keep stdin open until it does
+        let mut child = Command::new("telnet")
+            .args(["127.0.0.1", &port])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"via telnet\n").unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while !String::from_utf8_lossy(&seen).contains("via telnet\r\n")
+            && !String::from_utf8_lossy(&seen).ends_with("via telnet\n")
+        {
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(
+                n > 0,
+                "telnet ended without the echo: {}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen.extend_from_slice(&buf[..n]);
+        }
+        drop(stdin);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+#[test]
+fn echo_send_talks_to_inetd_builtin_echo() {
+    let Some(inetd) = inetd::Inetd::start(inetd::Service::Echo) else {
+        return;
+    };
+    netkit()
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &inetd.port().to_string(),
+            "hello",
+            "inetd",
+        ])
+        .assert()
+        .success()
+        .stdout("hello inetd\n");
+}
+
+/// Runs a command with `input` on stdin, with a deadline, and returns its stdout.
+trait StdinBytes {
+    fn stdin_bytes(&mut self, input: &[u8]) -> Vec<u8>;
+}
+
+impl StdinBytes for Command {
+    fn stdin_bytes(&mut self, input: &[u8]) -> Vec<u8> {
+        let mut child = self
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let mut out = Vec::new();
+        child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
+        wait_for("the peer program to exit", Duration::from_secs(10), || {
+            child.try_wait().ok().flatten()
+        });
+        out
+    }
+}

@@ -124,8 +124,8 @@ impl Drop for Inetd {
         // Connections still open when the test ends keep their per-connection
         // servers (telnetd, cat, ...) alive after the super-server dies, so
         // those are killed too. Stopping the parent first keeps it from
-        // spawning new ones while we look.
-        // Only while the child is unreaped is its PID still ours to signal.
+        // spawning new ones while we look. Only while the child is unreaped is
+        // its PID still ours to signal.
         let running = matches!(self.child.try_wait(), Ok(None));
         if let (true, Ok(pid)) = (running, i32::try_from(self.child.id())) {
             // SAFETY: plain syscall on our own, not yet reaped, child.
