@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
-use crate::net::{socket, stream, trace::Trace};
+use crate::net::{addr, bench, socket, stream, trace::Trace};
 
 const PORT: u16 = 7;
 /// How long `echo send` waits for an echo without `-w`.
@@ -232,6 +232,103 @@ impl Stats {
     }
 }
 
-pub fn bench(_args: EchoBenchArgs) -> Result<()> {
-    Err(Error::NotImplemented("echo bench"))
+pub fn bench(args: EchoBenchArgs) -> Result<()> {
+    if args.udp {
+        return Err(Error::NotImplemented("echo bench --udp"));
+    }
+    if args.size == 0 || args.connections == 0 || args.depth == 0 {
+        return Err(Error::Failed(
+            "--size, --connections and --depth must be at least 1".into(),
+        ));
+    }
+    let port = args.port.unwrap_or(PORT);
+    let load = bench::Load {
+        addrs: addr::resolve(&args.host, port, args.client.family())?,
+        connections: args.connections,
+        size: args.size,
+        depth: args.depth,
+        duration: Duration::from_secs_f64(args.duration),
+        connect_timeout: args.client.timeout(Some(REPLY_WAIT)),
+    };
+    // the live line is for people watching; indicatif draws nothing when stderr is not a terminal
+    let live =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let report = bench::run(&load, |r| {
+        let secs = r.elapsed.as_secs_f64();
+        live.set_message(format!(
+            "{:.0} messages/s, {:.1} MB/s, {} errors",
+            r.messages as f64 / secs,
+            r.bytes as f64 / secs / 1e6,
+            r.errors
+        ));
+        live.tick();
+    })?;
+    live.finish_and_clear();
+    let target = addr::host_port(&args.host, port);
+    super::print(
+        if args.json {
+            json(&report, &load)
+        } else {
+            summary(&report, &load, &target)
+        }
+        .as_bytes(),
+    )?;
+    match (report.mismatches, report.errors) {
+        (0, 0) => Ok(()),
+        (m, e) => Err(Error::Failed(format!(
+            "{m} mismatched messages and {e} connection errors"
+        ))),
+    }
+}
+
+fn rates(report: &bench::Report) -> (f64, f64) {
+    let secs = report.elapsed.as_secs_f64().max(1e-9);
+    (
+        report.messages as f64 / secs,
+        report.bytes as f64 / secs / 1e6,
+    )
+}
+
+fn summary(report: &bench::Report, load: &bench::Load, target: &str) -> String {
+    let (per_sec, mb) = rates(report);
+    let ms = |q: f64| report.latency.value_at_quantile(q) as f64 / 1e6;
+    format!(
+        "{target}: {} connections, {}-byte messages, depth {}, {:.1} s\n\
+         messages/s {per_sec:.0}\n\
+         MB/s       {mb:.2}\n\
+         latency    p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
+         errors {}, mismatches {}, starved {} of {} connections\n",
+        load.connections,
+        load.size,
+        load.depth,
+        report.elapsed.as_secs_f64(),
+        ms(0.5),
+        ms(0.99),
+        report.latency.max() as f64 / 1e6,
+        report.errors,
+        report.mismatches,
+        report.starved,
+        report.connections
+    )
+}
+
+fn json(report: &bench::Report, load: &bench::Load) -> String {
+    let (per_sec, mb) = rates(report);
+    let us = |ns: u64| ns as f64 / 1e3;
+    let value = serde_json::json!({
+        "connections": report.connections,
+        "size": load.size,
+        "depth": load.depth,
+        "duration_s": report.elapsed.as_secs_f64(),
+        "messages": report.messages,
+        "messages_per_sec": per_sec,
+        "mb_per_sec": mb,
+        "p50_us": us(report.latency.value_at_quantile(0.5)),
+        "p99_us": us(report.latency.value_at_quantile(0.99)),
+        "max_us": us(report.latency.max()),
+        "errors": report.errors,
+        "mismatches": report.mismatches,
+        "starved": report.starved,
+    });
+    format!("{value}\n")
 }

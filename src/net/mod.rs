@@ -1,6 +1,7 @@
 //! Sockets and I/O: resolving, building sockets, the server core and the client copy loops.
 
 pub mod addr;
+pub mod bench;
 pub mod serve;
 pub mod socket;
 pub mod stream;

@@ -71,8 +71,17 @@ pub fn connect(
         addr::bare_host(host),
         listed.join(", ")
     ));
+    connect_any(&addrs, timeout, trace)
+}
+
+/// A connected TCP stream to the first of `addrs` that answers; the error is the last one.
+pub fn connect_any(
+    addrs: &[SocketAddr],
+    timeout: Option<Duration>,
+    trace: &Trace,
+) -> Result<TcpStream> {
     let mut last = None;
-    for addr in addrs {
+    for &addr in addrs {
         match connect_one(addr, timeout, trace) {
             Ok(stream) => return Ok(stream),
             Err(source) => {
@@ -87,9 +96,7 @@ pub fn connect(
             }
         }
     }
-    Err(last.unwrap_or_else(|| {
-        Error::Failed(format!("cannot connect to {}", addr::host_port(host, port)))
-    }))
+    Err(last.unwrap_or_else(|| Error::Failed("cannot connect: no address to try".into())))
 }
 
 fn connect_one(

@@ -411,3 +411,94 @@ impl StdinBytes for Command {
         out
     }
 }
+
+fn bench_json(port: &str, extra: &[&str], code: i32) -> serde_json::Value {
+    let mut args = vec![
+        "echo",
+        "bench",
+        "127.0.0.1",
+        port,
+        "--connections",
+        "4",
+        "--duration",
+        "0.5",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let out = netkit()
+        .args(&args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out)))
+}
+
+#[test]
+fn echo_bench_verifies_netkit_echo_serve() {
+    let server = spawn(&["echo", "serve"]);
+    for size in ["1", "64", "70000"] {
+        let result = bench_json(&server.port(), &["--size", size, "--depth", "3"], 0);
+        assert_eq!(result["mismatches"], 0, "{result}");
+        assert_eq!(result["errors"], 0, "{result}");
+        assert_eq!(result["starved"], 0, "{result}");
+        assert!(result["messages"].as_u64().unwrap() > 0, "{result}");
+        assert!(
+            result["messages_per_sec"].as_f64().unwrap() > 0.0,
+            "{result}"
+        );
+        for key in ["mb_per_sec", "p50_us", "p99_us", "max_us"] {
+            assert!(result[key].is_number(), "{key} in {result}");
+        }
+    }
+}
+
+#[test]
+fn echo_bench_detects_a_corrupting_server() {
+    // echoes faithfully, except that byte 100 of each connection's stream is flipped
+    let port = peer(|mut s| {
+        let mut buf = [0u8; 4096];
+        let mut offset = 0usize;
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if (offset..offset + n).contains(&100) {
+                buf[100 - offset] ^= 0x20;
+            }
+            offset += n;
+            if s.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    });
+    let result = bench_json(&port.to_string(), &[], 1);
+    assert_eq!(
+        result["mismatches"], 4,
+        "one bad message per connection: {result}"
+    );
+}
+
+#[test]
+fn echo_bench_prints_a_summary() {
+    let server = spawn(&["echo", "serve"]);
+    netkit()
+        .args(["echo", "bench", "127.0.0.1", &server.port(), "-n", "2", "-d", "0.3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"messages/s \d+\nMB/s +[\d.]+\nlatency +p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\nerrors 0, mismatches 0, starved 0 of 2 connections\n$").unwrap());
+}
+
+#[test]
+fn echo_bench_refused_exits_4() {
+    let (_taken, port) = common::refused_addr();
+    netkit()
+        .args(["echo", "bench", "127.0.0.1", &port.to_string(), "-d", "0.2"])
+        .assert()
+        .code(4)
+        .stderr(format!(
+            "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
+        ));
+}
