@@ -24,9 +24,15 @@ pub fn set_verbosity(quiet: bool, verbose: bool) {
     MAX_LEVEL.store(level as u8, Ordering::Relaxed);
 }
 
+/// No lines at all: under inetd, stderr is the client's socket.
+pub fn silence() {
+    MAX_LEVEL.store(u8::MAX, Ordering::Relaxed);
+}
+
 /// Whether a line at `level` would be written; lets hot paths skip formatting.
 pub fn enabled(level: Level) -> bool {
-    level as u8 <= MAX_LEVEL.load(Ordering::Relaxed)
+    let max = MAX_LEVEL.load(Ordering::Relaxed);
+    max != u8::MAX && level as u8 <= max
 }
 
 /// Writes one whole line with a single write, so lines from several threads never interleave.

@@ -45,7 +45,7 @@ pub fn serve(args: DaytimeServeArgs) -> Result<()> {
         format: args.format,
         utc: args.utc,
     };
-    super::serve(service, &args.server, args.port.unwrap_or(PORT), None)
+    super::serve(service, &args.server, args.port, PORT, None)
 }
 
 pub fn get(args: DaytimeGetArgs) -> Result<()> {

@@ -33,7 +33,7 @@ impl Service for Echo {
 
 pub fn serve(args: EchoServeArgs) -> Result<()> {
     let idle = (args.idle_timeout > 0).then(|| Duration::from_secs(args.idle_timeout));
-    super::serve(Echo, &args.server, args.port.unwrap_or(PORT), idle)
+    super::serve(Echo, &args.server, args.port, PORT, idle)
 }
 
 /// A connected echo client: the stream, its peer's name for messages, and the trace.

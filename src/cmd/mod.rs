@@ -5,14 +5,13 @@ mod daytime;
 mod echo;
 mod raw;
 
-use std::net::TcpListener;
 use std::time::Duration;
 
 use crate::cli::{ClientArgs, Command, DaytimeCommand, EchoCommand, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::serve::{Limits, Server, Service};
+use crate::net::serve::{self, Limits, Server, Service};
 use crate::net::{addr::Family, socket};
-use crate::{info, log};
+use crate::{info, log, warn};
 
 pub fn run(command: Command) -> Result<()> {
     match command {
@@ -40,13 +39,15 @@ pub fn run(command: Command) -> Result<()> {
 const GRACE: Duration = Duration::from_secs(2);
 
 /// Binds (or takes over) the listening sockets, logs them, and serves until a signal.
+///
+/// `port` is what the user gave, if anything; sockets handed over by systemd win over it.
 fn serve<S: Service + 'static>(
     service: S,
     args: &ServerArgs,
-    port: u16,
+    port: Option<u16>,
+    default_port: u16,
     idle_timeout: Option<Duration>,
 ) -> Result<()> {
-    log::set_verbosity(args.quiet, args.verbose);
     let name = service.name();
     if args.udp {
         return Err(Error::NotImplemented(if name == "echo" {
@@ -56,17 +57,35 @@ fn serve<S: Service + 'static>(
         }));
     }
     if args.inetd {
-        return Err(Error::NotImplemented(if name == "echo" {
-            "echo serve --inetd"
-        } else {
-            "daytime serve --inetd"
-        }));
+        // stderr is the client's socket too under inetd: a log line would reach the client
+        log::silence();
+        return serve::converse(&service, std::io::stdin().lock(), std::io::stdout().lock())
+            .map_err(|e| Error::io("cannot serve stdin/stdout", e));
     }
-    let listener: TcpListener = socket::bind_listener(args.bind.as_deref(), port, args.backlog)?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| Error::io("cannot read the bound address", e))?;
-    info!(name, "listening on {bound}");
+    log::set_verbosity(args.quiet, args.verbose);
+    let listeners =
+        match socket::inherited_listeners().map_err(|e| Error::io("cannot use LISTEN_FDS", e))? {
+            Some(inherited) => {
+                if port.is_some() || args.bind.is_some() {
+                    warn!(
+                        name,
+                        "using the sockets systemd handed over; --port and --bind are ignored"
+                    );
+                }
+                inherited
+            }
+            None => vec![socket::bind_listener(
+                args.bind.as_deref(),
+                port.unwrap_or(default_port),
+                args.backlog,
+            )?],
+        };
+    for listener in &listeners {
+        let bound = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the bound address", e))?;
+        info!(name, "listening on {bound}");
+    }
     let limits = Limits {
         max_connections: args.max_connections,
         max_per_source: args.max_per_source,
@@ -77,7 +96,7 @@ fn serve<S: Service + 'static>(
     stop_on_signals(server.stopper(), name)?;
     let loops = std::thread::available_parallelism().map_or(1, |n| n.get());
     server
-        .run(&[listener], loops)
+        .run(&listeners, loops)
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())

@@ -159,6 +159,33 @@ impl<S: Service + 'static> Server<S> {
     }
 }
 
+/// Serves one conversation on blocking streams: the socket inetd hands over as stdin/stdout.
+pub fn converse<S: Service>(
+    service: &S,
+    mut input: impl Read,
+    mut output: impl Write,
+) -> io::Result<()> {
+    let mut out = Vec::new();
+    let next = service.greet(&mut out);
+    output.write_all(&out)?;
+    output.flush()?;
+    if next == Next::Close {
+        return Ok(());
+    }
+    let mut buf = vec![0; BUF_SIZE];
+    loop {
+        match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                output.write_all(service.reply(&buf[..n]))?;
+                output.flush()?;
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
 struct Conn {
     stream: TcpStream,
     peer: SocketAddr,
@@ -295,8 +322,6 @@ impl<'s, S: Service> Loop<'s, S> {
             return; // dropping the stream closes it
         }
         info!(name, "accepted {peer}");
-        // a reply never waits on the client's delayed ACK
-        let _ = stream.set_nodelay(true);
         let mut conn = Conn {
             stream,
             peer,
@@ -314,6 +339,8 @@ impl<'s, S: Service> Loop<'s, S> {
             Ok(_) => {}
             Err(err) => return self.finish(conn, &failure(&err)),
         }
+        // a reply never waits on the client's delayed ACK
+        let _ = conn.stream.set_nodelay(true);
         let entry = self.conns.vacant_entry();
         let token = entry.key();
         if let Err(err) = self.poll.registry().register(

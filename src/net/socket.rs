@@ -120,3 +120,45 @@ fn connect_one(
     }
     Ok(stream)
 }
+
+/// The stream sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on),
+/// or `None` when none were handed to this process.
+///
+/// The variables are removed so that nothing started later takes them for its own.
+/// Datagram sockets are left alone until UDP is served.
+pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
+    use std::os::fd::{FromRawFd, RawFd};
+    const FIRST: RawFd = 3;
+    let ours = std::env::var("LISTEN_PID")
+        .ok()
+        .and_then(|p| p.parse::<u32>().ok())
+        == Some(std::process::id());
+    let count = std::env::var("LISTEN_FDS")
+        .ok()
+        .and_then(|n| n.parse::<RawFd>().ok());
+    let (true, Some(count)) = (ours, count) else {
+        return Ok(None);
+    };
+    for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] {
+        std::env::remove_var(name);
+    }
+    let mut listeners = Vec::new();
+    for fd in FIRST..FIRST + count {
+        // SAFETY: systemd passes these descriptors open and owned by this process alone; each
+        // is wrapped once
+        let socket = unsafe { Socket::from_raw_fd(fd) };
+        socket.set_cloexec(true)?;
+        if socket.r#type()? == Type::STREAM {
+            listeners.push(socket.into());
+        } else {
+            // not ours to serve yet; keep it open rather than close what systemd owns
+            std::mem::forget(socket);
+        }
+    }
+    if listeners.is_empty() {
+        return Err(io::Error::other(
+            "no stream socket among the descriptors handed over",
+        ));
+    }
+    Ok(Some(listeners))
+}
