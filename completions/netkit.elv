@@ -18,8 +18,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
     }
     var completions = [
         &'netkit'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
@@ -54,8 +54,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --quiet 'Log only warnings and errors'
             cand -v 'Also log debug events'
             cand --verbose 'Also log debug events'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -109,8 +109,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --quiet 'Log only warnings and errors'
             cand -v 'Also log debug events'
             cand --verbose 'Also log debug events'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -24,7 +24,7 @@ function __fish_netkit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
@@ -49,7 +49,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
-complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting (and waiting for a reply) after SECS seconds' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -l udp -d 'Ask over UDP: one empty datagram, then wait for the reply'
@@ -80,7 +80,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s c -l count -d 'Send the message N times and print each round-trip time, like ping' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s i -l interval -d 'Wait SECS seconds between messages with --count' -r

@@ -11,12 +11,44 @@ use crate::timefmt::Format;
     name = "netkit",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+const EXIT_CODES: &str = "\
+Exit codes: 0 success (also when stdout is closed early); 1 any other runtime failure (I/O error, \
+echo mismatch, the peer closed early); 2 usage error; 3 the host name could not be resolved; \
+4 connection refused or network unreachable; 5 timed out. Every failure is one line on stderr, \
+such as: netkit: cannot connect to 127.0.0.1:55555: connection refused
+
+Environment: TZ sets the local time zone of daytime lines. LISTEN_PID and LISTEN_FDS (systemd \
+socket activation) hand listening sockets to a server, which then serves them instead of binding.";
+
+const SERVER_NOTES: &str = "\
+Servers bind :: with IPV6_V6ONLY off, so IPv4 and IPv6 clients both reach them (0.0.0.0 where \
+IPv6 is missing), set SO_REUSEADDR, and log the address actually bound, so --port 0 is usable. \
+They run one event loop per core: the number of threads does not grow with connections, and a \
+slow or silent client never delays another. Beyond --max-connections or --max-per-source, new \
+connections are closed at once, with at most one warning a second. SIGINT or SIGTERM stops \
+accepting, gives open sessions 2 seconds, and exits 0. Under --inetd, nothing is logged: stderr \
+is the client's socket there.";
+
+const DAYTIME_NOTES: &str = "\
+Lines end in CR LF in every format. ctime (the default) is Wed Nov 25 11:31:40 2026, the day \
+padded with a space; nist is the NIST ACTS line, always UTC. Local time honours TZ and is looked \
+up for each connection in the time-zone rules, so a long-running server stays right across \
+daylight-saving changes. Whatever a client sends is ignored.";
+
+const ECHO_NOTES: &str = "\
+Every byte received goes back unchanged and in order: binary-safe, not line-based. A client that \
+sends without reading is not read either while its echo cannot be written (at most 64 KiB waits \
+in netkit per connection); a client that never sends costs only its socket. When a client shuts \
+down its side, the rest of its echo is sent and the connection closed. Log lines: listening, \
+accepted, closed (bytes each way, duration, reason), refused, errors.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -39,6 +71,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum DaytimeCommand {
     /// Serve the current time: one line to each client, then close.
+    #[command(after_long_help = format!("{DAYTIME_NOTES}\n\n{SERVER_NOTES}"))]
     Serve(DaytimeServeArgs),
     /// Ask a daytime server for the time and print its answer.
     Get(DaytimeGetArgs),
@@ -47,6 +80,7 @@ pub enum DaytimeCommand {
 #[derive(Debug, Subcommand)]
 pub enum EchoCommand {
     /// Send every byte received back to its sender.
+    #[command(after_long_help = format!("{ECHO_NOTES}\n\n{SERVER_NOTES}"))]
     Serve(EchoServeArgs),
     /// Send messages to an echo server and print what comes back.
     Send(EchoSendArgs),
