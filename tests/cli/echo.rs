@@ -502,3 +502,23 @@ fn echo_bench_refused_exits_4() {
             "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
         ));
 }
+
+#[test]
+fn sigterm_stops_accepting_and_exits_0() {
+    let mut server = spawn(&["echo", "serve"]);
+    let mut open = TcpStream::connect(server.addr()).unwrap();
+    open.write_all(b"x").unwrap();
+    let mut one = [0u8];
+    open.read_exact(&mut one).unwrap();
+    // SAFETY: kill(2) on our own child, not yet reaped
+    unsafe { libc::kill(server.pid() as i32, libc::SIGTERM) };
+    server.wait_log("the stop line", |log| {
+        log.contains("SIGTERM received").then_some(())
+    });
+    // the open session is closed after the grace period, and netkit exits 0
+    open.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert!(matches!(open.read(&mut one), Ok(0) | Err(_)));
+    let status = server.terminate();
+    assert!(status.success(), "{status}");
+}
