@@ -230,7 +230,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__daytime__subcmd__serve)
-            opts="-p -q -v -h -V --port --format --utc --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --inetd --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --port --format --utc --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --threads --inetd --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,6 +265,10 @@ _netkit() {
                     return 0
                     ;;
                 --udp-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -448,7 +452,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__echo__subcmd__serve)
-            opts="-p -q -v -h -V --port --idle-timeout --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --inetd --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --port --idle-timeout --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --threads --inetd --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,6 +487,10 @@ _netkit() {
                     return 0
                     ;;
                 --udp-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -112,6 +112,9 @@ pub struct ServerArgs {
     /// UDP replies allowed per source address per second.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub udp_rate: u32,
+    /// Event loops (threads) serving connections [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Serve one connection on stdin/stdout, as started by inetd or xinetd.
     #[arg(long)]
     pub inetd: bool,

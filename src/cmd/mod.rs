@@ -94,7 +94,8 @@ fn serve<S: Service + 'static>(
     };
     let server = Server::new(service, limits);
     stop_on_signals(server.stopper(), name)?;
-    let loops = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
+    let loops = args.threads.map_or_else(cores, usize::from);
     server
         .run(&listeners, loops)
         .map_err(|e| Error::io("server failed", e))?;
