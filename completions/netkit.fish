@@ -52,7 +52,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting (and waiting for a reply) after SECS seconds' -r
+complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -l udp -d 'Ask over UDP: one empty datagram, then wait for the reply'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -l offset -d 'Also print the offset of the server\'s clock from the local clock'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s 4 -d 'Use IPv4 addresses only'
@@ -86,7 +86,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s c -l count -d 'Send the message N times and print each round-trip time, like ping' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s i -l interval -d 'Wait SECS seconds between messages with --count' -r
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s w -l wait -d 'Give up connecting (and waiting for a reply) after SECS seconds' -r
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -l udp -d 'Send over UDP'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s 6 -d 'Use IPv6 addresses only'
@@ -97,7 +97,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s s -l size -d 'Bytes in each message' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s d -l duration -d 'How long to measure' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l depth -d 'Messages in flight on each connection' -r
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s w -l wait -d 'Give up connecting (and waiting for a reply) after SECS seconds' -r
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l json -d 'Print the result as one JSON object'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l udp -d 'Measure over UDP'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s 4 -d 'Use IPv4 addresses only'
@@ -111,7 +111,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting (and waiting for a reply) after SECS seconds' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s q -l quiet -d 'Do not print the connection banner'

@@ -135,7 +135,8 @@ pub struct ClientArgs {
     /// Use IPv6 addresses only.
     #[arg(short = '6')]
     pub ipv6: bool,
-    /// Give up connecting (and waiting for a reply) after SECS seconds.
+    /// Give up connecting after SECS seconds (0: never); daytime and echo also wait that long
+    /// for a reply, raw that long in silence once stdin has ended.
     #[arg(short = 'w', long = "wait", value_name = "SECS", value_parser = parse_secs)]
     pub wait: Option<f64>,
     /// Narrate the socket's life on stderr, step by step.

@@ -29,6 +29,10 @@ pub enum Error {
 
     #[error("'{0}' is not implemented yet")]
     NotImplemented(&'static str),
+
+    /// The reader of stdout went away (`| head -c1`): the end of the job, not a failure.
+    #[error("stdout closed")]
+    StdoutClosed,
 }
 
 impl Error {
@@ -39,23 +43,29 @@ impl Error {
         }
     }
 
+    /// A failed write to stdout; a closed pipe is the quiet `StdoutClosed`.
+    pub fn stdout(source: io::Error) -> Self {
+        match source.kind() {
+            io::ErrorKind::BrokenPipe => Error::StdoutClosed,
+            _ => Error::io("cannot write to stdout", source),
+        }
+    }
+
     /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Resolve { .. } => 3,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
             Error::Bind { .. } | Error::Failed(_) | Error::NotImplemented(_) => 1,
+            Error::StdoutClosed => 0,
         }
     }
 
     /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word.
     pub fn report(&self) -> ExitCode {
-        if let Error::Io { source, .. } = self {
-            if source.kind() == io::ErrorKind::BrokenPipe {
-                return ExitCode::SUCCESS;
-            }
+        if !matches!(self, Error::StdoutClosed) {
+            eprintln!("netkit: {self}");
         }
-        eprintln!("netkit: {self}");
         ExitCode::from(self.exit_code())
     }
 }

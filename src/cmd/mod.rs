@@ -147,5 +147,5 @@ fn print(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| Error::io("cannot write to stdout", e))
+        .map_err(Error::stdout)
 }

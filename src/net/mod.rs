@@ -2,7 +2,9 @@
 
 pub mod addr;
 pub mod bench;
+pub mod copy;
 pub mod serve;
 pub mod socket;
 pub mod stream;
+pub mod telnet;
 pub mod trace;

@@ -1,1 +1,573 @@
 //! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::common::{self, inetd, netkit, peer, read_all, refused_addr, wait_for, BIN};
+
+/// How long anything awaited may take before the test fails.
+const LIMIT: Duration = Duration::from_secs(10);
+
+const IAC: u8 = 255;
+
+/// `netkit raw ARGS` as a child whose stdin stays open until `close_stdin` (or drop), with
+/// stdout and stderr collected as they arrive.
+struct Raw {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Raw {
+    fn start(args: &[&str]) -> Raw {
+        let mut child = Command::new(BIN)
+            .arg("raw")
+            .args(args)
+            .env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let readers = vec![
+            collect(child.stdout.take().unwrap(), stdout.clone()),
+            collect(child.stderr.take().unwrap(), stderr.clone()),
+        ];
+        Raw {
+            stdin: child.stdin.take(),
+            child,
+            stdout,
+            stderr,
+            readers,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.stdin.as_mut().unwrap().write_all(bytes).unwrap();
+    }
+
+    fn close_stdin(&mut self) {
+        drop(self.stdin.take());
+    }
+
+    fn stdout(&self) -> Vec<u8> {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Waits for netkit to exit, then for the last of its output.
+    fn wait(&mut self, what: &str) -> ExitStatus {
+        let child = &mut self.child;
+        let status = wait_for(what, LIMIT, || child.try_wait().unwrap());
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        status
+    }
+
+    /// Polls the collected stdout until `find` is satisfied.
+    fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
+        wait_for(what, LIMIT, || {
+            find(&self.stdout.lock().unwrap()).then_some(())
+        });
+    }
+
+    fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
+        wait_for(what, LIMIT, || {
+            let text = self.stderr();
+            find(&text).then_some(text)
+        })
+    }
+}
+
+impl Drop for Raw {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
+    thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n @ 1..) = from.read(&mut buf) {
+            into.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    })
+}
+
+/// A peer that reads until netkit's FIN, then sends back what it got and closes.
+fn mirror() -> u16 {
+    peer(|mut stream| {
+        let got = read_all(&mut stream);
+        stream.write_all(&got).unwrap();
+    })
+}
+
+fn banner(port: u16) -> String {
+    format!("Connected to 127.0.0.1 (127.0.0.1) port {port}.\n")
+}
+
+/// Pseudo-random bytes (xorshift), every value from 0 to 255 included.
+fn noise(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn server_close_ends_raw_while_stdin_is_open() {
+    let port = peer(|mut stream| {
+        stream.write_all(b"220 ready\r\nbye\r\n").unwrap();
+    });
+    let mut raw = Raw::start(&["127.0.0.1", &port.to_string()]);
+    let status = raw.wait("netkit to exit after the server closed, stdin still open");
+    assert!(raw.stdin.is_some(), "stdin must still be open here");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"220 ready\r\nbye\r\n");
+    assert_eq!(raw.stderr(), banner(port));
+}
+
+#[test]
+fn stdin_end_half_closes_and_the_answer_still_prints() {
+    let (requests, request) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        // read_all ends only with netkit's FIN, so the answer proves the half-close
+        let got = read_all(&mut stream);
+        stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nhello\n").unwrap();
+        requests.send(got).unwrap();
+    });
+    netkit()
+        .args(["raw", "-C", "127.0.0.1", &port.to_string()])
+        .write_stdin("GET / HTTP/1.0\r\n\r\n")
+        .assert()
+        .success()
+        .stdout("HTTP/1.0 200 OK\r\n\r\nhello\n")
+        .stderr(banner(port));
+    assert_eq!(
+        request.recv_timeout(LIMIT).unwrap(),
+        b"GET / HTTP/1.0\r\n\r\n"
+    );
+}
+
+#[test]
+fn crlf_sends_each_newline_as_cr_lf_once() {
+    let port = mirror().to_string();
+    let input = "HELO a\nMAIL b\r\n\nlast";
+    for (flags, sent) in [
+        (&["-C"][..], "HELO a\r\nMAIL b\r\n\r\nlast"),
+        (&["--crlf"][..], "HELO a\r\nMAIL b\r\n\r\nlast"),
+        (&[][..], input),
+    ] {
+        netkit()
+            .arg("raw")
+            .args(flags)
+            .args(["-q", "127.0.0.1", &port])
+            .write_stdin(input)
+            .assert()
+            .success()
+            .stdout(sent.to_string())
+            .stderr("");
+    }
+}
+
+#[test]
+fn wait_ends_the_silence_only_after_stdin_ends() {
+    let (lines, line) = mpsc::channel();
+    let (release, held) = mpsc::channel::<()>();
+    let held = Mutex::new(held);
+    let port = peer(move |mut stream| {
+        lines.send(read_all(&mut stream)).unwrap();
+        // silent, with the connection open, until the test is over
+        let _ = held.lock().unwrap().recv();
+    });
+    let mut raw = Raw::start(&["-w", "1", "-q", "127.0.0.1", &port.to_string()]);
+    // while stdin is open, -w does not end the conversation: watch for twice its length
+    let watched = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < watched {
+        assert!(
+            raw.child.try_wait().unwrap().is_none(),
+            "netkit ended while stdin was open: {}",
+            raw.stderr()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    raw.write(b"bye\n");
+    raw.close_stdin();
+    let closed = Instant::now();
+    assert_eq!(line.recv_timeout(LIMIT).unwrap(), b"bye\n");
+    let status = raw.wait("netkit to give up after 1 s of silence");
+    let waited = closed.elapsed();
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert!(
+        // counted from the end of stdin, not from netkit's next look at it
+        waited >= Duration::from_millis(900) && waited < Duration::from_millis(1900),
+        "ended {waited:?} after stdin"
+    );
+    assert_eq!(raw.stderr(), "");
+    drop(release);
+}
+
+#[test]
+fn listen_takes_one_connection_from_nc() {
+    if !common::have("nc") {
+        return;
+    }
+    let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1"]);
+    raw.write(b"from netkit\n");
+    raw.close_stdin();
+    let text = raw.wait_stderr("the 'Listening on' line", |t| t.ends_with(".\n"));
+    let port = text
+        .strip_prefix("Listening on 127.0.0.1 port ")
+        .and_then(|rest| rest.strip_suffix(".\n"))
+        .filter(|port| port.parse::<u16>().is_ok_and(|port| port > 0))
+        .unwrap_or_else(|| panic!("{text:?}"))
+        .to_string();
+    // nc leaves its side open until netkit's FIN, then closes
+    assert_cmd::Command::new("nc")
+        .args(["127.0.0.1", &port])
+        .write_stdin("from nc\n")
+        .timeout(LIMIT)
+        .assert()
+        .success()
+        .stdout("from netkit\n");
+    let status = raw.wait("netkit to exit after nc closed");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"from nc\n");
+    assert!(
+        predicate::str::is_match(r"\nConnection from 127\.0\.0\.1 port [1-9]\d*\.\n$")
+            .unwrap()
+            .eval(&raw.stderr()),
+        "{}",
+        raw.stderr()
+    );
+}
+
+#[test]
+fn ten_mebibytes_of_random_bytes_pass_unchanged() {
+    let port = peer(|mut stream| {
+        let mut reader = stream.try_clone().unwrap();
+        std::io::copy(&mut reader, &mut stream).unwrap();
+    });
+    let data = noise(10 << 20);
+    let out = netkit()
+        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
+        .write_stdin(data.clone())
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out.len(), data.len());
+    assert!(out == data, "the bytes that came back differ");
+}
+
+#[test]
+fn refused_connection_exits_4() {
+    let (_taken, port) = refused_addr();
+    netkit()
+        .args(["raw", "127.0.0.1", &port.to_string()])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(format!(
+            "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
+        ));
+}
+
+#[test]
+fn reset_by_peer_exits_1() {
+    let port = peer(|mut stream| {
+        // the first byte proves netkit is past its banner; then a reset instead of a FIN
+        stream.read_exact(&mut [0u8]).unwrap();
+        socket2::SockRef::from(&stream)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+    });
+    netkit()
+        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
+        .write_stdin("hi\n")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: connection to 127.0.0.1:{port} reset by peer\n"
+        ));
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let port = peer(|mut stream| {
+        let _ = stream.write_all(&vec![b'x'; 4 << 20]);
+    });
+    let mut child = Command::new(BIN)
+        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before netkit writes
+    let mut stderr = child.stderr.take().unwrap();
+    let status = wait_for("netkit to end on a closed stdout", LIMIT, || {
+        child.try_wait().unwrap()
+    });
+    let mut text = String::new();
+    stderr.read_to_string(&mut text).unwrap();
+    assert!(status.success(), "{status}: {text}");
+    assert_eq!(text, "");
+}
+
+#[test]
+fn trace_narrates_the_connection() {
+    let port = mirror();
+    let out = netkit()
+        .args(["raw", "--trace", "-q", "127.0.0.1", &port.to_string()])
+        .write_stdin("ping\n")
+        .assert()
+        .success()
+        .stdout("ping\n");
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    for step in [
+        "connected from 127.0.0.1:",
+        "sent 5 bytes",
+        "write half shut down (FIN sent)",
+        "received 5 bytes",
+        "FIN received from the peer",
+        "connection closed",
+    ] {
+        assert!(stderr.contains(step), "no '{step}' in:\n{stderr}");
+    }
+    let stamped = predicate::str::is_match(r"^\d\d:\d\d:\d\d\.\d{6} ").unwrap();
+    assert!(stderr.lines().all(|l| stamped.eval(l)), "{stderr}");
+}
+
+#[test]
+fn telnet_negotiation_is_answered_and_hidden() {
+    let (answers_tx, answers) = mpsc::channel();
+    let (rest_tx, rest) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        stream
+            .write_all(&[
+                IAC, 253, 24, // DO TERMINAL-TYPE
+                IAC, 251, 1, // WILL ECHO
+                IAC, 251, 3, // WILL SUPPRESS-GO-AHEAD
+                IAC, 250, 24, 1, IAC, 240, // SB TERMINAL-TYPE SEND SE
+            ])
+            .unwrap();
+        let mut answer = [0u8; 9];
+        stream.read_exact(&mut answer).unwrap();
+        answers_tx.send(answer).unwrap();
+        let typed = read_all(&mut stream);
+        stream.write_all(b"a\xff\xffb\r\n").unwrap();
+        rest_tx.send(typed).unwrap();
+    });
+    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &port.to_string()]);
+    // stdin has sent nothing yet, so these nine bytes are the answers alone
+    assert_eq!(
+        answers.recv_timeout(LIMIT).unwrap(),
+        [IAC, 252, 24, IAC, 254, 1, IAC, 253, 3]
+    );
+    raw.write(b"x\xffy\n");
+    raw.close_stdin();
+    assert_eq!(rest.recv_timeout(LIMIT).unwrap(), b"x\xff\xffy\r\n");
+    let status = raw.wait("netkit -t to exit after the server closed");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"a\xffb\r\n");
+}
+
+#[test]
+fn telnet_login_prompt_from_a_real_telnetd_is_clean() {
+    let Some(server) = inetd::Inetd::start(inetd::Service::Telnet) else {
+        return;
+    };
+    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &server.port().to_string()]);
+    raw.wait_stdout("the login prompt", |out| {
+        String::from_utf8_lossy(out).contains("login: ")
+    });
+    raw.write(b"root\n");
+    raw.wait_stdout("the password prompt", |out| {
+        String::from_utf8_lossy(out).contains("Password:")
+    });
+    let out = raw.stdout();
+    assert!(
+        !out.contains(&IAC),
+        "a telnet command reached stdout: {:?}\n{}",
+        String::from_utf8_lossy(&out),
+        server.log()
+    );
+    assert!(
+        std::str::from_utf8(&out).is_ok(),
+        "{:?}",
+        String::from_utf8_lossy(&out)
+    );
+}
+
+/// A detached tmux session on a private server, killed by its unique name on drop.
+struct Tmux {
+    socket: std::path::PathBuf,
+    session: String,
+}
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let name = format!(
+            "netkit-raw-{}-{}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::Relaxed)
+        );
+        let tmux = Tmux {
+            socket: std::env::temp_dir().join(format!("{name}.tmux")),
+            session: name,
+        };
+        let session = tmux.session.clone();
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "120",
+            "-y",
+            "30",
+            command,
+        ]);
+        assert!(out.status.success(), "tmux: {out:?}");
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        // a private server (-S) and no config file, so a user's tmux is never touched
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm-256color")
+            .env("SHELL", "/bin/sh")
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_screen(&self, what: &str, text: &str) {
+        wait_for(what, LIMIT, || self.screen().contains(text).then_some(()));
+    }
+
+    fn type_line(&self, line: &str) {
+        assert!(self
+            .run(&["send-keys", "-t", &self.session, "-l", line])
+            .status
+            .success());
+        assert!(self
+            .run(&["send-keys", "-t", &self.session, "Enter"])
+            .status
+            .success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let session = self.session.clone();
+        let _ = self.run(&["kill-session", "-t", &session]);
+        // the server ends with its last session but leaves its socket file behind
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+/// Reads one line (through `\n`), 10 s at most.
+fn read_line(stream: &mut TcpStream) -> Vec<u8> {
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0u8];
+    while line.last() != Some(&b'\n') && stream.read(&mut byte).unwrap() == 1 {
+        line.push(byte[0]);
+    }
+    line
+}
+
+#[test]
+fn terminal_line_reaches_the_server_and_the_reply_appears() {
+    if !common::have("tmux") {
+        return;
+    }
+    let (lines, line) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        let got = read_line(&mut stream);
+        stream.write_all(b"pong: ").unwrap();
+        stream.write_all(&got).unwrap();
+        lines.send(got).unwrap();
+        // then the server closes, while the terminal is still open
+    });
+    let tmux = Tmux::start(&format!(
+        "{BIN} raw 127.0.0.1 {port}; echo netkit-exit=$?; read end"
+    ));
+    tmux.wait_screen("the banner in the terminal", banner(port).trim_end());
+    tmux.type_line("hello from a tty");
+    assert_eq!(line.recv_timeout(LIMIT).unwrap(), b"hello from a tty\n");
+    tmux.wait_screen("the reply in the terminal", "pong: hello from a tty");
+    tmux.wait_screen("netkit to exit with 0", "netkit-exit=0");
+}
+
+#[test]
+fn closed_terminal_ends_raw_quietly() {
+    if !common::have("tmux") {
+        return;
+    }
+    let (events, event) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        events.send("connected").unwrap();
+        // netkit sends nothing, so the read ends only when its socket is closed
+        let mut byte = [0u8];
+        stream.set_read_timeout(Some(LIMIT)).unwrap();
+        let gone = matches!(stream.read(&mut byte), Ok(0) | Err(_));
+        events.send(if gone { "closed" } else { "data" }).unwrap();
+    });
+    let log = std::env::temp_dir().join(format!(
+        "netkit-raw-hup-{}-{}.log",
+        std::process::id(),
+        SESSIONS.load(Ordering::Relaxed)
+    ));
+    let tmux = Tmux::start(&format!(
+        "exec {BIN} raw 127.0.0.1 {port} 2>{}",
+        log.display()
+    ));
+    assert_eq!(event.recv_timeout(LIMIT).unwrap(), "connected");
+    wait_for("the banner in the log", LIMIT, || {
+        let text = std::fs::read_to_string(&log).ok()?;
+        (text == banner(port)).then_some(())
+    });
+    drop(tmux); // the terminal goes away: SIGHUP
+    assert_eq!(event.recv_timeout(LIMIT).unwrap(), "closed");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    assert_eq!(text, banner(port), "netkit wrote more after the hangup");
+}
