@@ -1,5 +1,7 @@
 //! The command line: clap derive types for the whole command tree, nothing else.
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::timefmt::Format;
@@ -104,10 +106,10 @@ pub struct ServerArgs {
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub backlog: u32,
     /// Close new connections at once beyond this many open ones.
-    #[arg(long, value_name = "N", default_value_t = 1024)]
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = at_least_one)]
     pub max_connections: usize,
     /// Close new connections at once beyond this many from one client address.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
     pub max_per_source: usize,
     /// UDP replies allowed per source address per second.
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -138,7 +140,7 @@ pub struct ClientArgs {
     /// Give up connecting after SECS seconds (0: never); daytime and echo also wait that long
     /// for a reply, raw that long in silence once stdin has ended.
     #[arg(short = 'w', long = "wait", value_name = "SECS", value_parser = parse_secs)]
-    pub wait: Option<f64>,
+    pub wait: Option<Duration>,
     /// Narrate the socket's life on stderr, step by step.
     #[arg(long)]
     pub trace: bool,
@@ -206,7 +208,7 @@ pub struct EchoSendArgs {
     pub count: Option<u64>,
     /// Wait SECS seconds between messages with --count.
     #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_secs, default_value = "1")]
-    pub interval: f64,
+    pub interval: Duration,
     #[command(flatten)]
     pub client: ClientArgs,
 }
@@ -219,17 +221,20 @@ pub struct EchoBenchArgs {
     #[arg(value_parser = parse_port)]
     pub port: Option<u16>,
     /// Connections to open.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
-    pub connections: usize,
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub connections: u32,
     /// Bytes in each message.
-    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 64)]
-    pub size: usize,
+    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=16 << 20))]
+    pub size: u32,
     /// How long to measure.
     #[arg(short = 'd', long, value_name = "SECS", value_parser = parse_secs, default_value = "5")]
-    pub duration: f64,
+    pub duration: Duration,
     /// Messages in flight on each connection.
-    #[arg(long, value_name = "D", default_value_t = 1)]
-    pub depth: usize,
+    #[arg(long, value_name = "D", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub depth: u16,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -288,10 +293,26 @@ pub fn parse_port(text: &str) -> Result<u16, String> {
     crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
 }
 
-fn parse_secs(text: &str) -> Result<f64, String> {
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("must be a whole number, 1 or more".into()),
+    }
+}
+
+/// Seconds as typed (`5`, `0.5`), from 0 to a billion; a tiny non-zero value becomes 1 ms, so
+/// that it still means "some limit" to the socket calls.
+fn parse_secs(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(secs),
-        _ => Err("must be a number of seconds, such as 5 or 0.5".into()),
+        Ok(secs) if (0.0..=1e9).contains(&secs) => {
+            let duration = Duration::from_secs_f64(secs);
+            Ok(if secs > 0.0 {
+                duration.max(Duration::from_millis(1))
+            } else {
+                duration
+            })
+        }
+        _ => Err("must be a number of seconds from 0 to 1000000000, such as 5 or 0.5".into()),
     }
 }
 

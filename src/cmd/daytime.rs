@@ -48,6 +48,17 @@ pub fn serve(args: DaytimeServeArgs) -> Result<()> {
     super::serve(service, &args.server, args.port, PORT, None)
 }
 
+/// `\r\n` becomes `\n`; every other byte is printed as the server sent it.
+fn normalise_line_endings(reply: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(reply.len());
+    for (i, &byte) in reply.iter().enumerate() {
+        if !(byte == b'\r' && reply.get(i + 1) == Some(&b'\n')) {
+            out.push(byte);
+        }
+    }
+    out
+}
+
 pub fn get(args: DaytimeGetArgs) -> Result<()> {
     if args.udp {
         return Err(Error::NotImplemented("daytime get --udp"));
@@ -55,8 +66,9 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
     let port = args.port.unwrap_or(PORT);
     let trace = Trace::new(args.client.trace);
     let timeout = args.client.timeout(Some(Duration::from_secs(10)));
-    let asked = (Instant::now(), SystemTime::now());
     let mut stream = socket::connect(&args.host, port, args.client.family(), timeout, &trace)?;
+    // the server reads its clock once connected; name lookup and handshake come before
+    let asked = (Instant::now(), SystemTime::now());
     let peer = stream
         .peer_addr()
         .map_or_else(|_| args.host.clone(), |a| a.to_string());
@@ -73,8 +85,8 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
             "{peer} closed the connection without sending the time"
         )));
     }
-    let text = String::from_utf8_lossy(&reply).replace("\r\n", "\n");
-    super::print(text.as_bytes())?;
+    super::print(&normalise_line_endings(&reply))?;
+    let text = String::from_utf8_lossy(&reply);
     if args.offset {
         let server = timefmt::parse_reply(&text).ok_or_else(|| {
             Error::Failed(format!(

@@ -1,6 +1,6 @@
 //! Echo protocol (RFC 862): serve, send, and measure an echo server.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,8 @@ use crate::net::{addr, bench, socket, stream, trace::Trace};
 const PORT: u16 = 7;
 /// How long `echo send` waits for an echo without `-w`.
 const REPLY_WAIT: Duration = Duration::from_secs(10);
+/// The most sent before its echo is read back.
+const PIECE: usize = 16 * 1024;
 /// What `--count` sends when no MESSAGE is given.
 const PING: &str = "netkit echo";
 
@@ -45,11 +47,23 @@ struct Client {
 
 impl Client {
     /// Sends `data` and reads back as many bytes, or fewer if the server closes.
+    ///
+    /// Goes a piece at a time, so that a long line never has more in flight than the socket
+    /// buffers hold: the server cannot stall writing an echo nobody reads yet.
     fn round_trip(&mut self, data: &[u8]) -> Result<Vec<u8>> {
-        stream::send(&mut self.stream, data, &self.trace)
-            .map_err(|e| Error::io(format!("cannot send to {}", self.peer), e))?;
-        stream::receive(&mut self.stream, data.len(), &self.trace)
-            .map_err(|e| Error::io(format!("no echo from {}", self.peer), e))
+        let mut echo = Vec::with_capacity(data.len());
+        for piece in data.chunks(PIECE) {
+            stream::send(&mut self.stream, piece, &self.trace)
+                .map_err(|e| Error::io(format!("cannot send to {}", self.peer), e))?;
+            let back = stream::receive(&mut self.stream, piece.len(), &self.trace)
+                .map_err(|e| Error::io(format!("no echo from {}", self.peer), e))?;
+            let short = back.len() < piece.len();
+            echo.extend_from_slice(&back);
+            if short {
+                break;
+            }
+        }
+        Ok(echo)
     }
 
     /// Half-closes, then returns whatever the server still sends before closing.
@@ -97,8 +111,15 @@ fn once(mut client: Client, words: &[String]) -> Result<()> {
     let echo = client.round_trip(line.as_bytes())?;
     super::print(&echo)?;
     check(&client.peer, line.as_bytes(), &echo)?;
-    client.finish()?;
-    Ok(())
+    let peer = client.peer.clone();
+    // the echo matched; a server that then never closes is its own business
+    match client.finish() {
+        Ok(rest) if !rest.is_empty() => Err(Error::Failed(format!(
+            "{peer} sent {} bytes more than the message",
+            rest.len()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Why an echo is not the message sent, if it is not.
@@ -126,11 +147,9 @@ fn lines(mut client: Client) -> Result<()> {
     let mut line = Vec::new();
     loop {
         line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Error::io("cannot read stdin", e))?
-            == 0
-        {
+        // a line longer than a piece goes out in pieces; memory stays bounded
+        let read = (&mut input).take(PIECE as u64).read_until(b'\n', &mut line);
+        if read.map_err(|e| Error::io("cannot read stdin", e))? == 0 {
             break;
         }
         let echo = client.round_trip(&line)?;
@@ -144,7 +163,7 @@ fn lines(mut client: Client) -> Result<()> {
 }
 
 /// `--count`: like ping, one line per message with its round-trip time, then a summary.
-fn ping(mut client: Client, words: &[String], count: u64, interval: f64) -> Result<()> {
+fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) -> Result<()> {
     let message = if words.is_empty() {
         PING.to_string()
     } else {
@@ -154,27 +173,28 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: f64) -> Resu
     let mut times = Vec::new();
     let mut mismatched = 0u64;
     let mut lost = 0u64;
+    let mut cut_short = None;
     for seq in 1..=count {
-        if seq > 1 && interval > 0.0 {
-            std::thread::sleep(Duration::from_secs_f64(interval));
+        if seq > 1 {
+            std::thread::sleep(interval);
         }
         let start = Instant::now();
         let echo = match client.round_trip(line.as_bytes()) {
             Ok(echo) => echo,
             Err(err) => {
                 // no echo in time, or the connection is gone: the rest cannot be measured
-                eprintln!("netkit: {err}");
+                cut_short = Some(err.to_string());
                 lost += count - seq + 1;
                 break;
             }
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         if echo.len() < line.len() {
-            lost += count - seq + 1;
-            eprintln!(
-                "netkit: {} closed the connection at message {seq}",
+            cut_short = Some(format!(
+                "{} closed the connection at message {seq}",
                 client.peer
-            );
+            ));
+            lost += count - seq + 1;
             break;
         }
         let matched = echo == line.as_bytes();
@@ -198,10 +218,13 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: f64) -> Resu
     if lost == 0 {
         client.finish()?;
     }
+    let why = cut_short
+        .map(|reason| format!(": {reason}"))
+        .unwrap_or_default();
     match (mismatched, lost) {
         (0, 0) => Ok(()),
         _ => Err(Error::Failed(format!(
-            "{mismatched} mismatched and {lost} lost of {count} messages"
+            "{mismatched} mismatched and {lost} lost of {count} messages{why}"
         ))),
     }
 }
@@ -236,19 +259,17 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
     if args.udp {
         return Err(Error::NotImplemented("echo bench --udp"));
     }
-    if args.size == 0 || args.connections == 0 || args.depth == 0 {
-        return Err(Error::Failed(
-            "--size, --connections and --depth must be at least 1".into(),
-        ));
-    }
     let port = args.port.unwrap_or(PORT);
+    // one descriptor per connection; a refusal shows up below as connection errors
+    let _ = socket::raise_fd_limit();
     let load = bench::Load {
         addrs: addr::resolve(&args.host, port, args.client.family())?,
-        connections: args.connections,
-        size: args.size,
-        depth: args.depth,
-        duration: Duration::from_secs_f64(args.duration),
+        connections: args.connections as usize,
+        size: args.size as usize,
+        depth: usize::from(args.depth),
+        duration: args.duration,
         connect_timeout: args.client.timeout(Some(REPLY_WAIT)),
+        trace: Trace::new(args.client.trace),
     };
     // the live line is for people watching; indicatif draws nothing when stderr is not a terminal
     let live =

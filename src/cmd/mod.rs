@@ -59,8 +59,13 @@ fn serve<S: Service + 'static>(
     if args.inetd {
         // stderr is the client's socket too under inetd: a log line would reach the client
         log::silence();
-        return serve::converse(&service, std::io::stdin().lock(), std::io::stdout().lock())
-            .map_err(|e| Error::io("cannot serve stdin/stdout", e));
+        // an idle client must not hold the process for ever; stdin is the socket (or a pipe,
+        // where there is nothing to set)
+        let stdin = std::io::stdin();
+        let _ = socket2::SockRef::from(&stdin).set_read_timeout(idle_timeout);
+        // the client went away or fell silent: there is nobody to tell, and stderr is the socket
+        let _ = serve::converse(&service, stdin.lock(), std::io::stdout().lock());
+        return Ok(());
     }
     log::set_verbosity(args.quiet, args.verbose);
     let listeners =
@@ -80,6 +85,21 @@ fn serve<S: Service + 'static>(
                 args.backlog,
             )?],
         };
+    match socket::raise_fd_limit() {
+        // each connection takes a descriptor; some are needed besides
+        Ok(limit) if (args.max_connections as u64).saturating_add(64) > limit => warn!(
+            name,
+            "--max-connections {} is above what the descriptor limit ({limit}) allows; \
+             connections beyond it wait in the queue",
+            args.max_connections
+        ),
+        Ok(_) => {}
+        Err(err) => warn!(
+            name,
+            "cannot raise the descriptor limit: {}",
+            crate::error::reason(&err)
+        ),
+    }
     for listener in &listeners {
         let bound = listener
             .local_addr()
@@ -97,7 +117,7 @@ fn serve<S: Service + 'static>(
     let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
     let loops = args.threads.map_or_else(cores, usize::from);
     server
-        .run(&listeners, loops)
+        .run(listeners, loops)
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())
@@ -134,8 +154,8 @@ impl ClientArgs {
     /// `-w SECS`, or `default` without it; 0 means wait for ever.
     pub fn timeout(&self, default: Option<Duration>) -> Option<Duration> {
         match self.wait {
-            Some(secs) if secs > 0.0 => Some(Duration::from_secs_f64(secs)),
-            Some(_) => None,
+            Some(limit) if limit.is_zero() => None,
+            Some(limit) => Some(limit),
             None => default,
         }
     }

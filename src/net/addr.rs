@@ -113,10 +113,14 @@ pub fn resolve(host: &str, port: u16, family: Family) -> Result<Vec<SocketAddr>>
     };
     let admitted: Vec<SocketAddr> = found.into_iter().filter(|a| family.admits(a)).collect();
     if admitted.is_empty() {
-        let which = if family == Family::V4 { "IPv4" } else { "IPv6" };
+        let reason = match family {
+            Family::V4 => "no IPv4 address",
+            Family::V6 => "no IPv6 address",
+            Family::Any => "no address",
+        };
         return Err(Error::Resolve {
             host: host.to_string(),
-            reason: format!("no {which} address"),
+            reason: reason.into(),
         });
     }
     Ok(admitted)

@@ -27,6 +27,7 @@ pub struct Load {
     pub depth: usize,
     pub duration: Duration,
     pub connect_timeout: Option<Duration>,
+    pub trace: Trace,
 }
 
 /// Totals at the end of a run, and the running counts for a live line.
@@ -74,8 +75,7 @@ pub fn run(load: &Load, mut tick: impl FnMut(&Report)) -> Result<Report> {
         latency: Histogram::new(3).map_err(|e| crate::error::Error::Failed(e.to_string()))?,
     };
     for c in 0..load.connections {
-        let stream = match socket::connect_any(&load.addrs, load.connect_timeout, &Trace::default())
-        {
+        let stream = match socket::connect_any(&load.addrs, load.connect_timeout, &load.trace) {
             Ok(stream) => stream,
             Err(err) if c == 0 => return Err(err),
             Err(_) => {
@@ -115,7 +115,7 @@ pub fn run(load: &Load, mut tick: impl FnMut(&Report)) -> Result<Report> {
     }
     let mut now = start;
     while now < end {
-        poll.poll(&mut events, Some(end - now))
+        poll.poll(&mut events, Some(end.min(next_tick) - now))
             .or_else(|e| match e.kind() {
                 io::ErrorKind::Interrupted => Ok(()),
                 _ => Err(crate::error::Error::io("poll failed", e)),
@@ -218,7 +218,11 @@ impl Conn {
                     }
                     return;
                 }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                    if self.sent_part == 0 {
+                        self.started.pop_back(); // pushed again on the retry
+                    }
+                }
                 Err(_) => return self.fail(report),
             }
         }

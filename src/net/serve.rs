@@ -50,6 +50,8 @@ pub struct Limits {
 const BUF_SIZE: usize = 64 * 1024;
 /// Reads per connection per wake-up before others get their turn.
 const BUDGET: usize = 16;
+/// Connections accepted per listener per wake-up before the loop's clients get a turn.
+const ACCEPT_BATCH: usize = 64;
 const WAKER: Token = Token(usize::MAX);
 const LISTENER_BASE: usize = usize::MAX / 2;
 
@@ -116,9 +118,22 @@ impl<S: Service + 'static> Server<S> {
     }
 
     /// Serves `listeners` on `loops` threads until stopped; each loop polls every listener.
-    pub fn run(&self, listeners: &[TcpListener], loops: usize) -> io::Result<()> {
+    ///
+    /// The listeners are closed when the loops stop, so that a stopping server refuses new
+    /// connections instead of leaving them queued. When one loop fails, all stop.
+    pub fn run(&self, listeners: Vec<TcpListener>, loops: usize) -> io::Result<()> {
+        let mut sets = Vec::new();
+        for _ in 1..loops.max(1) {
+            sets.push(
+                listeners
+                    .iter()
+                    .map(TcpListener::try_clone)
+                    .collect::<io::Result<Vec<_>>>()?,
+            );
+        }
+        sets.push(listeners);
         let mut prepared = Vec::new();
-        for _ in 0..loops.max(1) {
+        for set in sets {
             let poll = Poll::new()?;
             let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
             self.wakers
@@ -126,10 +141,9 @@ impl<S: Service + 'static> Server<S> {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(waker);
             let mut own = Vec::new();
-            for (i, listener) in listeners.iter().enumerate() {
-                let clone = listener.try_clone()?;
-                clone.set_nonblocking(true)?;
-                let mut listener = mio::net::TcpListener::from_std(clone);
+            for (i, listener) in set.into_iter().enumerate() {
+                listener.set_nonblocking(true)?;
+                let mut listener = mio::net::TcpListener::from_std(listener);
                 poll.registry().register(
                     &mut listener,
                     Token(LISTENER_BASE + i),
@@ -148,14 +162,31 @@ impl<S: Service + 'static> Server<S> {
                 .into_iter()
                 .map(|(poll, listeners)| {
                     let mut event_loop = Loop::new(self, poll, listeners);
-                    scope.spawn(move || event_loop.run())
+                    let stop_all = StopOnExit(self.stopper());
+                    scope.spawn(move || {
+                        let _stop_all = stop_all;
+                        event_loop.run()
+                    })
                 })
                 .collect();
-            handles.into_iter().try_for_each(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("event loop panicked")))
-            })
+            let results: Vec<io::Result<()>> = handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("an event loop panicked")))
+                })
+                .collect();
+            results.into_iter().collect()
         })
+    }
+}
+
+/// Stops every loop when one ends, by error or panic included.
+struct StopOnExit(Stopper);
+
+impl Drop for StopOnExit {
+    fn drop(&mut self) {
+        self.0.stop();
     }
 }
 
@@ -210,7 +241,10 @@ struct Loop<'s, S> {
     /// Connections that used up their budget with data still waiting.
     again: Vec<usize>,
     now: Instant,
-    accept_paused: bool,
+    /// When to accept again without a new event: after a full batch (at once), or after
+    /// running out of descriptors (shortly).
+    accept_again: Option<Instant>,
+    last_accept_warning: Option<Instant>,
 }
 
 impl<'s, S: Service> Loop<'s, S> {
@@ -225,7 +259,8 @@ impl<'s, S: Service> Loop<'s, S> {
             buf: vec![0; BUF_SIZE].into_boxed_slice(),
             again: Vec::new(),
             now: Instant::now(),
-            accept_paused: false,
+            accept_again: None,
+            last_accept_warning: None,
         }
     }
 
@@ -234,13 +269,14 @@ impl<'s, S: Service> Loop<'s, S> {
         let mut next_sweep = self.now + Duration::from_secs(1);
         let mut stop_deadline = None;
         loop {
-            let timeout = if !self.again.is_empty() {
-                Duration::ZERO
-            } else if self.accept_paused {
-                Duration::from_millis(100)
-            } else {
-                Duration::from_secs(1)
-            };
+            let mut wake = next_sweep;
+            if !self.again.is_empty() {
+                wake = self.now;
+            }
+            wake = wake
+                .min(self.accept_again.unwrap_or(wake))
+                .min(stop_deadline.unwrap_or(wake));
+            let timeout = wake.saturating_duration_since(Instant::now());
             if let Err(err) = self.poll.poll(&mut events, Some(timeout)) {
                 if err.kind() != io::ErrorKind::Interrupted {
                     return Err(err);
@@ -258,8 +294,8 @@ impl<'s, S: Service> Loop<'s, S> {
             for token in std::mem::take(&mut self.again) {
                 self.drive(token, true);
             }
-            if self.accept_paused {
-                self.accept_paused = false;
+            if self.accept_again.is_some_and(|at| self.now >= at) {
+                self.accept_again = None;
                 (0..self.listeners.len()).for_each(|i| self.accept(i));
             }
             if self.now >= next_sweep {
@@ -285,34 +321,57 @@ impl<'s, S: Service> Loop<'s, S> {
         self.now + self.limits.grace
     }
 
+    /// Accepts a batch from one listener; a loop must not spend a flood on accepting alone.
     fn accept(&mut self, index: usize) {
-        while let Some(listener) = self.listeners.get(index) {
+        for _ in 0..ACCEPT_BATCH {
+            let Some(listener) = self.listeners.get(index) else {
+                return;
+            };
             match listener.accept() {
                 Ok((stream, peer)) => self.admit(stream, peer),
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                // the client gave up while queued, and the like: on to the next
                 Err(err)
                     if matches!(
                         err.raw_os_error(),
-                        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+                        Some(
+                            libc::ECONNABORTED
+                                | libc::EPROTO
+                                | libc::EPERM
+                                | libc::EINTR
+                                | libc::ENETDOWN
+                        )
                     ) =>
                 {
-                    // out of descriptors: leave the rest queued and try again shortly
-                    warn!(
+                    debug!(
                         self.service.name(),
-                        "cannot accept: {}",
+                        "accept failed: {}",
                         crate::error::reason(&err)
                     );
-                    self.accept_paused = true;
+                }
+                Err(err) => {
+                    // out of descriptors or memory, or worse: leave the queue and retry shortly
+                    let pause = match err.raw_os_error() {
+                        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) => 100,
+                        _ => 1000,
+                    };
+                    self.accept_again = Some(self.now + Duration::from_millis(pause));
+                    if self
+                        .last_accept_warning
+                        .is_none_or(|at| self.now.duration_since(at) >= Duration::from_secs(1))
+                    {
+                        self.last_accept_warning = Some(self.now);
+                        warn!(
+                            self.service.name(),
+                            "cannot accept: {}",
+                            crate::error::reason(&err)
+                        );
+                    }
                     return;
                 }
-                // the client gave up while queued (ECONNABORTED and the like): next one
-                Err(err) => debug!(
-                    self.service.name(),
-                    "accept failed: {}",
-                    crate::error::reason(&err)
-                ),
             }
         }
+        self.accept_again = Some(self.now);
     }
 
     fn admit(&mut self, stream: TcpStream, peer: SocketAddr) {
@@ -432,6 +491,8 @@ impl<'s, S: Service> Loop<'s, S> {
         let Some(conn) = self.conns.get_mut(token) else {
             return;
         };
+        // any event counts as activity: a client draining a long echo is not idle
+        conn.last = self.now;
         for _ in 0..BUDGET {
             if !conn.backlog.is_empty() {
                 match flush(conn) {
@@ -447,7 +508,6 @@ impl<'s, S: Service> Loop<'s, S> {
                 Ok(0) => conn.closing = true, // the client is done; finish what is owed
                 Ok(n) => {
                     conn.received += n as u64;
-                    conn.last = self.now;
                     let reply = self.service.reply(&self.buf[..n]);
                     if let Err(err) = send(conn, reply) {
                         return self.fail(token, &err);

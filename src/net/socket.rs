@@ -2,7 +2,7 @@
 
 use std::io;
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
@@ -22,15 +22,19 @@ pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpL
     };
     match listen_on(addr, backlog) {
         Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
-            listen_on(SocketAddr::from(([0, 0, 0, 0], port)), backlog)
+            let v4 = SocketAddr::from(([0, 0, 0, 0], port));
+            listen_on(v4, backlog).map_err(|source| Error::Bind {
+                addr: v4.to_string(),
+                port,
+                source,
+            })
         }
-        result => result,
+        result => result.map_err(|source| Error::Bind {
+            addr: addr.to_string(),
+            port,
+            source,
+        }),
     }
-    .map_err(|source| Error::Bind {
-        addr: addr.to_string(),
-        port,
-        source,
-    })
 }
 
 fn listen_on(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
@@ -80,9 +84,19 @@ pub fn connect_any(
     timeout: Option<Duration>,
     trace: &Trace,
 ) -> Result<TcpStream> {
+    // `-w` bounds connecting as a whole, however many addresses there are to try
+    let deadline = timeout.map(|limit| Instant::now() + limit);
     let mut last = None;
     for &addr in addrs {
-        match connect_one(addr, timeout, trace) {
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if remaining.is_some_and(|r| r.is_zero()) {
+            last = Some(Error::Connect {
+                addr: addr.to_string(),
+                source: io::ErrorKind::TimedOut.into(),
+            });
+            break;
+        }
+        match connect_one(addr, remaining, trace) {
             Ok(stream) => return Ok(stream),
             Err(source) => {
                 trace.step(format_args!(
@@ -136,7 +150,8 @@ pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
     let count = std::env::var("LISTEN_FDS")
         .ok()
         .and_then(|n| n.parse::<RawFd>().ok());
-    let (true, Some(count)) = (ours, count) else {
+    // more than a thousand sockets is not something systemd hands to one service
+    let (true, Some(count @ 1..=1024)) = (ours, count) else {
         return Ok(None);
     };
     for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] {
@@ -144,14 +159,18 @@ pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
     }
     let mut listeners = Vec::new();
     for fd in FIRST..FIRST + count {
-        // SAFETY: systemd passes these descriptors open and owned by this process alone; each
-        // is wrapped once
+        // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Err(io::Error::other(format!("descriptor {fd} is not open")));
+        }
+        // SAFETY: the descriptor is open, and systemd handed it to this process alone; each is
+        // wrapped once
         let socket = unsafe { Socket::from_raw_fd(fd) };
         socket.set_cloexec(true)?;
-        if socket.r#type()? == Type::STREAM {
+        if socket.r#type()? == Type::STREAM && socket.is_listener()? {
             listeners.push(socket.into());
         } else {
-            // not ours to serve yet; keep it open rather than close what systemd owns
+            // not ours to serve (yet): keep it open rather than close what systemd owns
             std::mem::forget(socket);
         }
     }
@@ -161,4 +180,26 @@ pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
         ));
     }
     Ok(Some(listeners))
+}
+
+/// Raises the soft limit on open descriptors to the hard limit, and returns it: a server at
+/// `--max-connections` needs one per client, and the usual soft limit is 1024.
+pub fn raise_fd_limit() -> io::Result<libc::rlim_t> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(limit.rlim_cur)
 }

@@ -56,6 +56,7 @@ fn binary_payloads_come_back_byte_exact() {
 
 #[test]
 fn a_thousand_clients_at_once_get_their_own_data() {
+    common::raise_fd_limit();
     let server = spawn(&[
         "echo",
         "serve",
@@ -515,10 +516,45 @@ fn sigterm_stops_accepting_and_exits_0() {
     server.wait_log("the stop line", |log| {
         log.contains("SIGTERM received").then_some(())
     });
+    // no new connections: the listening socket is closed at once, not after the grace period
+    wait_for("the listener to close", Duration::from_secs(5), || {
+        TcpStream::connect(server.addr()).is_err().then_some(())
+    });
     // the open session is closed after the grace period, and netkit exits 0
     open.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     assert!(matches!(open.read(&mut one), Ok(0) | Err(_)));
     let status = server.terminate();
     assert!(status.success(), "{status}");
+}
+
+#[test]
+fn echo_send_carries_a_line_longer_than_the_socket_buffers() {
+    let server = spawn(&["echo", "serve"]);
+    let mut line = pattern(4 << 20);
+    line.retain(|&b| b != b'\n');
+    line.push(b'\n');
+    let out = netkit()
+        .args(["echo", "send", "127.0.0.1", &server.port()])
+        .write_stdin(line.clone())
+        .assert()
+        .success();
+    assert!(
+        out.get_output().stdout == line,
+        "the 4 MiB line came back different"
+    );
+}
+
+#[test]
+fn absurd_durations_are_usage_errors() {
+    for args in [
+        ["echo", "send", "127.0.0.1", "7", "-w", "1e20"],
+        ["echo", "bench", "127.0.0.1", "7", "--duration", "1e10"],
+    ] {
+        netkit()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("must be a number of seconds"));
+    }
 }

@@ -76,7 +76,13 @@ fn systemd_sockets_are_used_instead_of_binding() {
     // SAFETY: only async-signal-safe calls between fork and exec
     unsafe {
         command.pre_exec(move || {
-            if libc::dup2(fd, 3) < 0 {
+            // dup2 onto itself would leave close-on-exec set
+            let moved = if fd == 3 {
+                libc::fcntl(3, libc::F_SETFD, 0)
+            } else {
+                libc::dup2(fd, 3)
+            };
+            if moved < 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())

@@ -167,7 +167,8 @@ pub fn blackhole() -> (socket2::Socket, Vec<TcpStream>, u16) {
     let addr = socket.local_addr().unwrap().as_socket().unwrap();
     let mut fillers = Vec::new();
     // Linux admits backlog + 1 connections; once the queue is full, further SYNs go unanswered
-    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+    // a SYN-ACK on loopback takes microseconds; a second without one means the queue is full
+    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
         fillers.push(stream);
         assert!(fillers.len() < 16, "the accept queue never filled");
     }
@@ -190,6 +191,29 @@ pub fn have(program: &str) -> bool {
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
     if !found {
         eprintln!("skipped: {program} is not installed (bash .ci/run installs it)");
+    }
+    found
+}
+
+/// Lifts this test process's descriptor limit to the hard limit, for tests that open many.
+pub fn raise_fd_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: valid pointer to a local struct
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
+/// Whether IPv6 loopback works here; tests of it say they are skipped without it.
+pub fn have_ipv6() -> bool {
+    let found = TcpListener::bind("[::1]:0").is_ok();
+    if !found {
+        eprintln!("skipped: no IPv6 loopback on this machine");
     }
     found
 }
