@@ -7,10 +7,12 @@ use time::OffsetDateTime;
 use crate::cli::{DaytimeGetArgs, DaytimeServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
-use crate::net::{socket, stream, trace::Trace};
+use crate::net::{stream, trace::Trace};
 use crate::timefmt::{self, Format};
 
 const PORT: u16 = 13;
+/// How long `daytime get` waits without `-w`.
+const REPLY_WAIT: Duration = Duration::from_secs(10);
 /// A daytime line is short; a server that sends more gets cut off here.
 const MAX_REPLY: usize = 64 * 1024;
 
@@ -65,16 +67,9 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
     }
     let port = args.port.unwrap_or(PORT);
     let trace = Trace::new(args.client.trace);
-    let timeout = args.client.timeout(Some(Duration::from_secs(10)));
-    let mut stream = socket::connect(&args.host, port, args.client.family(), timeout, &trace)?;
+    let (mut stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
     // the server reads its clock once connected; name lookup and handshake come before
     let asked = (Instant::now(), SystemTime::now());
-    let peer = stream
-        .peer_addr()
-        .map_or_else(|_| args.host.clone(), |a| a.to_string());
-    stream
-        .set_read_timeout(timeout)
-        .map_err(|e| Error::io("cannot set the read timeout", e))?;
     let reply = stream::until_eof(&mut stream, MAX_REPLY, &trace)
         .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
     let answered = asked.0.elapsed();

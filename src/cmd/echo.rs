@@ -85,14 +85,7 @@ pub fn send(args: EchoSendArgs) -> Result<()> {
     }
     let port = args.port.unwrap_or(PORT);
     let trace = Trace::new(args.client.trace);
-    let timeout = args.client.timeout(Some(REPLY_WAIT));
-    let stream = socket::connect(&args.host, port, args.client.family(), timeout, &trace)?;
-    let peer = stream
-        .peer_addr()
-        .map_or_else(|_| args.host.clone(), |a| a.to_string());
-    stream
-        .set_read_timeout(timeout)
-        .map_err(|e| Error::io("cannot set the read timeout", e))?;
+    let (stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
     let client = Client {
         stream,
         peer,

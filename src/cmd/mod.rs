@@ -10,7 +10,13 @@ use std::time::Duration;
 use crate::cli::{ClientArgs, Command, DaytimeCommand, EchoCommand, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{self, Limits, Server, Service};
-use crate::net::{addr::Family, socket};
+use std::net::TcpStream;
+
+use crate::net::trace::Trace;
+use crate::net::{
+    addr::{self, Family},
+    socket,
+};
 use crate::{info, log, warn};
 
 pub fn run(command: Command) -> Result<()> {
@@ -159,6 +165,26 @@ impl ClientArgs {
             None => default,
         }
     }
+}
+
+/// Connects for a request/reply client: `-w` (or `default_wait`) bounds connecting and each
+/// wait for a reply. Returns the stream and the peer's address for messages.
+fn dial(
+    host: &str,
+    port: u16,
+    client: &ClientArgs,
+    default_wait: Duration,
+    trace: &Trace,
+) -> Result<(TcpStream, String)> {
+    let timeout = client.timeout(Some(default_wait));
+    let stream = socket::connect(host, port, client.family(), timeout, trace)?;
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| addr::host_port(host, port), |a| a.to_string());
+    stream
+        .set_read_timeout(timeout)
+        .map_err(|e| Error::io("cannot set the read timeout", e))?;
+    Ok((stream, peer))
 }
 
 /// Writes results to stdout; a reader that went away (`| head -c1`) ends netkit quietly.
