@@ -198,7 +198,8 @@ pub struct EchoSendArgs {
     /// Port number or service name [default: 7].
     #[arg(value_parser = parse_port)]
     pub port: Option<u16>,
-    /// Words to send as one line; without them, lines are read from stdin.
+    /// Words to send as one line (PORT must come first); without them, lines are read from
+    /// stdin.
     pub message: Vec<String>,
     /// Send over UDP.
     #[arg(long)]
