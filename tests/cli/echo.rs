@@ -558,3 +558,24 @@ fn absurd_durations_are_usage_errors() {
             .stderr(predicate::str::contains("must be a number of seconds"));
     }
 }
+
+#[test]
+fn max_per_source_is_enforced() {
+    let mut server = spawn(&["echo", "serve", "--max-per-source", "1"]);
+    let mut first = TcpStream::connect(server.addr()).unwrap();
+    first.write_all(b"x").unwrap();
+    let mut one = [0u8];
+    first.read_exact(&mut one).unwrap();
+    let mut second = TcpStream::connect(server.addr()).unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    assert!(matches!(second.read(&mut one), Ok(0) | Err(_)));
+    server.wait_log("the refusal warning", |log| {
+        log.contains("--max-per-source 1 reached").then_some(())
+    });
+    // the first client is still served
+    first.write_all(b"y").unwrap();
+    first.read_exact(&mut one).unwrap();
+    assert_eq!(&one, b"y");
+}
