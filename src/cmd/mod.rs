@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use crate::cli::{ClientArgs, Command, DaytimeCommand, EchoCommand, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::serve::{self, Limits, Server, Service};
+use crate::net::inetd;
+use crate::net::serve::{Limits, Server, Service};
 use std::net::TcpStream;
 
 use crate::net::trace::Trace;
@@ -70,7 +71,7 @@ fn serve<S: Service + 'static>(
         let stdin = std::io::stdin();
         let _ = socket2::SockRef::from(&stdin).set_read_timeout(idle_timeout);
         // the client went away or fell silent: there is nobody to tell, and stderr is the socket
-        let _ = serve::converse(&service, stdin.lock(), std::io::stdout().lock());
+        let _ = inetd::converse(&service, stdin.lock(), std::io::stdout().lock());
         return Ok(());
     }
     log::set_verbosity(args.quiet, args.verbose);

@@ -5,16 +5,17 @@
 //! once; only what the kernel would not take waits in a per-connection backlog, and that
 //! connection is not read again until the backlog is written (back-pressure).
 
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
+
+use super::admission::Admission;
 
 use crate::{debug, info, warn};
 
@@ -55,17 +56,10 @@ const ACCEPT_BATCH: usize = 64;
 const WAKER: Token = Token(usize::MAX);
 const LISTENER_BASE: usize = usize::MAX / 2;
 
-/// State every loop sees: counters for the limits, and the stop request.
+/// State every loop sees: the limits' counters, and the stop request.
 struct Shared {
-    open: AtomicUsize,
-    per_source: Mutex<HashMap<IpAddr, usize>>,
-    refused: Mutex<RefusalLog>,
+    admission: Admission,
     stopping: AtomicBool,
-}
-
-struct RefusalLog {
-    last: Option<Instant>,
-    unlogged: u64,
 }
 
 /// A running server's handle: ask it to stop from a signal thread or a test.
@@ -94,12 +88,7 @@ pub struct Server<S> {
 impl<S: Service + 'static> Server<S> {
     pub fn new(service: S, limits: Limits) -> Server<S> {
         let shared = Shared {
-            open: AtomicUsize::new(0),
-            per_source: Mutex::new(HashMap::new()),
-            refused: Mutex::new(RefusalLog {
-                last: None,
-                unlogged: 0,
-            }),
+            admission: Admission::new(limits.max_connections, limits.max_per_source),
             stopping: AtomicBool::new(false),
         };
         Server {
@@ -187,33 +176,6 @@ struct StopOnExit(Stopper);
 impl Drop for StopOnExit {
     fn drop(&mut self) {
         self.0.stop();
-    }
-}
-
-/// Serves one conversation on blocking streams: the socket inetd hands over as stdin/stdout.
-pub fn converse<S: Service>(
-    service: &S,
-    mut input: impl Read,
-    mut output: impl Write,
-) -> io::Result<()> {
-    let mut out = Vec::new();
-    let next = service.greet(&mut out);
-    output.write_all(&out)?;
-    output.flush()?;
-    if next == Next::Close {
-        return Ok(());
-    }
-    let mut buf = vec![0; BUF_SIZE];
-    loop {
-        match input.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => {
-                output.write_all(service.reply(&buf[..n]))?;
-                output.flush()?;
-            }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
     }
 }
 
@@ -376,8 +338,10 @@ impl<'s, S: Service> Loop<'s, S> {
 
     fn admit(&mut self, stream: TcpStream, peer: SocketAddr) {
         let name = self.service.name();
-        if let Some(limit) = self.over_limit(peer.ip()) {
-            self.log_refusal(peer, limit);
+        if let Err(refusal) = self.shared.admission.admit(peer.ip()) {
+            if let Some(line) = self.shared.admission.warning(peer, refusal, self.now) {
+                warn!(name, "{line}");
+            }
             return; // dropping the stream closes it
         }
         info!(name, "accepted {peer}");
@@ -408,78 +372,12 @@ impl<'s, S: Service> Loop<'s, S> {
             Interest::READABLE | Interest::WRITABLE,
         ) {
             warn!(name, "cannot watch {peer}: {}", crate::error::reason(&err));
-            self.release(peer.ip());
+            self.shared.admission.release(peer.ip());
             return;
         }
         entry.insert(conn);
         // anything already queued is also reported by the registration, FIN included
         self.drive(token, false);
-    }
-
-    /// Which limit a new connection from `ip` would break, counting it in when none.
-    fn over_limit(&self, ip: IpAddr) -> Option<&'static str> {
-        let shared = self.shared;
-        if shared.open.fetch_add(1, Ordering::Relaxed) >= self.limits.max_connections {
-            shared.open.fetch_sub(1, Ordering::Relaxed);
-            return Some("--max-connections");
-        }
-        let mut sources = shared.per_source.lock().unwrap_or_else(|e| e.into_inner());
-        let count = sources.entry(ip.to_canonical()).or_insert(0);
-        if *count >= self.limits.max_per_source {
-            drop(sources);
-            shared.open.fetch_sub(1, Ordering::Relaxed);
-            return Some("--max-per-source");
-        }
-        *count += 1;
-        None
-    }
-
-    fn release(&self, ip: IpAddr) {
-        self.shared.open.fetch_sub(1, Ordering::Relaxed);
-        let mut sources = self
-            .shared
-            .per_source
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let ip = ip.to_canonical();
-        if let Some(count) = sources.get_mut(&ip) {
-            *count -= 1;
-            if *count == 0 {
-                sources.remove(&ip);
-            }
-        }
-    }
-
-    /// One warning per second at most, so a flood cannot flood the log too.
-    fn log_refusal(&self, peer: SocketAddr, limit: &str) {
-        let mut log = self
-            .shared
-            .refused
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if log
-            .last
-            .is_some_and(|last| self.now.duration_since(last) < Duration::from_secs(1))
-        {
-            log.unlogged += 1;
-            return;
-        }
-        let more = std::mem::take(&mut log.unlogged);
-        log.last = Some(self.now);
-        drop(log);
-        let value = match limit {
-            "--max-connections" => self.limits.max_connections,
-            _ => self.limits.max_per_source,
-        };
-        let also = if more > 0 {
-            format!("; {more} more refused since the last warning")
-        } else {
-            String::new()
-        };
-        warn!(
-            self.service.name(),
-            "refused {peer}: {limit} {value} reached{also}"
-        );
     }
 
     /// Moves data for one connection until the kernel says wait, or its budget is spent.
@@ -536,7 +434,7 @@ impl<'s, S: Service> Loop<'s, S> {
 
     /// Closes the socket (dropping it deregisters it) and logs the connection's totals.
     fn finish(&mut self, conn: Conn, why: &str) {
-        self.release(conn.peer.ip());
+        self.shared.admission.release(conn.peer.ip());
         let secs = self.now.duration_since(conn.since).as_secs_f64();
         let why = if why.is_empty() {
             String::new()
