@@ -137,4 +137,26 @@ mod tests {
         };
         assert_eq!(timed.exit_code(), 5);
     }
+
+    #[test]
+    fn bind_errors_say_privilege_or_in_use() {
+        let denied = Error::Bind {
+            addr: "[::]:13".into(),
+            port: 13,
+            source: io::Error::from_raw_os_error(libc::EACCES),
+        };
+        assert_eq!(
+            denied.to_string(),
+            "cannot listen on [::]:13: permission denied: port 13 needs privilege; try --port 55555"
+        );
+        let taken = Error::Bind {
+            addr: "[::]:7".into(),
+            port: 7,
+            source: io::Error::from_raw_os_error(libc::EADDRINUSE),
+        };
+        assert_eq!(
+            taken.to_string(),
+            "cannot listen on [::]:7: port 7 is already in use"
+        );
+    }
 }
