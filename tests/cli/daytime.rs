@@ -337,3 +337,40 @@ fn get_reads_inetd_builtin_daytime() {
         "{line:?}"
     );
 }
+
+#[test]
+fn privileged_port_without_privilege_suggests_another() {
+    let args = ["daytime", "serve", "--bind", "127.0.0.1", "--port", "13"];
+    let start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+    if start
+        .ok()
+        .and_then(|s| s.trim().parse::<u16>().ok())
+        .is_some_and(|p| p <= 13)
+    {
+        eprintln!("skipped: port 13 needs no privilege on this machine");
+        return;
+    }
+    // SAFETY: geteuid has no preconditions
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if !root {
+        netkit()
+    } else if common::have("setpriv") {
+        // root may bind port 13: drop to nobody for this one run
+        let mut setpriv = Command::new("setpriv");
+        setpriv.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            common::BIN,
+        ]);
+        let mut cmd = assert_cmd::Command::from_std(setpriv);
+        cmd.timeout(Duration::from_secs(10));
+        cmd
+    } else {
+        return;
+    };
+    cmd.args(args).assert().code(1).stderr(
+        "netkit: cannot listen on 127.0.0.1:13: permission denied: port 13 needs privilege; \
+         try --port 55555\n",
+    );
+}
