@@ -34,7 +34,9 @@ const SERVER_NOTES: &str = "\
 Servers bind :: with IPV6_V6ONLY off, so IPv4 and IPv6 clients both reach them (0.0.0.0 where \
 IPv6 is missing), set SO_REUSEADDR, and log the address actually bound, so --port 0 is usable. \
 They run one event loop per core: the number of threads does not grow with connections, and a \
-slow or silent client never delays another. Beyond --max-connections or --max-per-source, new \
+slow or silent client never delays another. With --udp, datagrams from ports 0, 7, 13, 17, 19 \
+and 37 (services that answer anything) are never answered, and replies to one address follow a \
+token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new \
 connections are closed at once, with at most one warning a second. SIGINT or SIGTERM stops \
 accepting, gives open sessions 2 seconds, and exits 0. Under --inetd, nothing is logged: stderr \
 is the client's socket there.";
@@ -112,7 +114,8 @@ pub struct ServerArgs {
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
     pub max_per_source: usize,
     /// UDP replies allowed per source address per second.
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub udp_rate: u32,
     /// Event loops (threads) serving connections [default: one per core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

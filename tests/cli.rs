@@ -11,3 +11,5 @@ mod echo;
 mod general;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/udp.rs"]
+mod udp;

@@ -7,12 +7,16 @@ use time::OffsetDateTime;
 use crate::cli::{DaytimeGetArgs, DaytimeServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
-use crate::net::{stream, trace::Trace};
+use crate::net::{stream, trace::Trace, udp};
 use crate::timefmt::{self, Format};
 
 const PORT: u16 = 13;
 /// How long `daytime get` waits without `-w`.
 const REPLY_WAIT: Duration = Duration::from_secs(10);
+/// How long `daytime get --udp` waits without `-w`, and how often it asks in that time.
+const UDP_WAIT: Duration = Duration::from_secs(5);
+const UDP_TRIES: u32 = 3;
+const FOREVER: Duration = Duration::from_secs(365 * 86_400);
 /// A daytime line is short; a server that sends more gets cut off here.
 const MAX_REPLY: usize = 64 * 1024;
 
@@ -62,24 +66,33 @@ fn normalise_line_endings(reply: &[u8]) -> Vec<u8> {
 }
 
 pub fn get(args: DaytimeGetArgs) -> Result<()> {
-    if args.udp {
-        return Err(Error::NotImplemented("daytime get --udp"));
-    }
     let port = args.port.unwrap_or(PORT);
     let trace = Trace::new(args.client.trace);
-    let (mut stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
-    // the server reads its clock once connected; name lookup and handshake come before
-    let asked = (Instant::now(), SystemTime::now());
-    let reply = stream::until_eof(&mut stream, MAX_REPLY, &trace)
-        .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
-    let answered = asked.0.elapsed();
-    drop(stream);
-    trace.step("socket closed");
-    if reply.is_empty() {
-        return Err(Error::Failed(format!(
-            "{peer} closed the connection without sending the time"
-        )));
-    }
+    let (reply, peer, asked, answered) = if args.udp {
+        // RFC 867 over UDP: any datagram asks, an empty one will do
+        let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
+        // -w 0: as long as anyone would wait for a datagram
+        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(FOREVER);
+        let asked = (Instant::now(), SystemTime::now());
+        let reply = udp::exchange(&socket, b"", wait, UDP_TRIES, &trace)
+            .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
+        (reply, peer.to_string(), asked, asked.0.elapsed())
+    } else {
+        let (mut stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
+        // the server reads its clock once connected; name lookup and handshake come before
+        let asked = (Instant::now(), SystemTime::now());
+        let reply = stream::until_eof(&mut stream, MAX_REPLY, &trace)
+            .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
+        let answered = asked.0.elapsed();
+        drop(stream);
+        trace.step("socket closed");
+        if reply.is_empty() {
+            return Err(Error::Failed(format!(
+                "{peer} closed the connection without sending the time"
+            )));
+        }
+        (reply, peer, asked, answered)
+    };
     super::print(&normalise_line_endings(&reply))?;
     let text = String::from_utf8_lossy(&reply);
     if args.offset {

@@ -1,17 +1,19 @@
 //! Echo protocol (RFC 862): serve, send, and measure an echo server.
 
 use std::io::{BufRead, Read};
-use std::net::TcpStream;
+use std::net::{TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
-use crate::net::{addr, bench, socket, stream, trace::Trace};
+use crate::net::{addr, bench, socket, stream, trace::Trace, udp};
 
 const PORT: u16 = 7;
 /// How long `echo send` waits for an echo without `-w`.
 const REPLY_WAIT: Duration = Duration::from_secs(10);
+/// How long `echo send --udp` waits for each echo without `-w`.
+const UDP_WAIT: Duration = Duration::from_secs(2);
 /// The most sent before its echo is read back.
 const PIECE: usize = 16 * 1024;
 /// What `--count` sends when no MESSAGE is given.
@@ -38,25 +40,40 @@ pub fn serve(args: EchoServeArgs) -> Result<()> {
     super::serve(Echo, &args.server, args.port, PORT, idle)
 }
 
-/// A connected echo client: the stream, its peer's name for messages, and the trace.
+/// A connected echo client: its socket, its peer's name for messages, and the trace.
 struct Client {
-    stream: TcpStream,
+    link: Link,
     peer: String,
     trace: Trace,
+}
+
+enum Link {
+    Tcp(TcpStream),
+    /// With how long to wait for each echo.
+    Udp(UdpSocket, Duration),
 }
 
 impl Client {
     /// Sends `data` and reads back as many bytes, or fewer if the server closes.
     ///
-    /// Goes a piece at a time, so that a long line never has more in flight than the socket
-    /// buffers hold: the server cannot stall writing an echo nobody reads yet.
+    /// Over TCP this goes a piece at a time, so that a long line never has more in flight
+    /// than the socket buffers hold: the server cannot stall writing an echo nobody reads yet.
+    /// Over UDP, `data` is one datagram and its echo is the datagram that comes back.
     fn round_trip(&mut self, data: &[u8]) -> Result<Vec<u8>> {
+        let (peer, trace) = (&self.peer, &self.trace);
+        let stream = match &mut self.link {
+            Link::Tcp(stream) => stream,
+            Link::Udp(socket, wait) => {
+                return udp::exchange(socket, data, *wait, 1, trace)
+                    .map_err(|e| Error::io(format!("no echo from {peer}"), e));
+            }
+        };
         let mut echo = Vec::with_capacity(data.len());
         for piece in data.chunks(PIECE) {
-            stream::send(&mut self.stream, piece, &self.trace)
-                .map_err(|e| Error::io(format!("cannot send to {}", self.peer), e))?;
-            let back = stream::receive(&mut self.stream, piece.len(), &self.trace)
-                .map_err(|e| Error::io(format!("no echo from {}", self.peer), e))?;
+            stream::send(stream, piece, trace)
+                .map_err(|e| Error::io(format!("cannot send to {peer}"), e))?;
+            let back = stream::receive(stream, piece.len(), trace)
+                .map_err(|e| Error::io(format!("no echo from {peer}"), e))?;
             let short = back.len() < piece.len();
             echo.extend_from_slice(&back);
             if short {
@@ -66,30 +83,46 @@ impl Client {
         Ok(echo)
     }
 
-    /// Half-closes, then returns whatever the server still sends before closing.
-    fn finish(mut self) -> Result<Vec<u8>> {
-        let peer = self.peer.clone();
-        stream::shut_write(&self.stream, &self.trace)
+    /// Half-closes, then returns whatever the server still sends before closing (nothing,
+    /// over UDP).
+    fn finish(self) -> Result<Vec<u8>> {
+        let Link::Tcp(mut stream) = self.link else {
+            return Ok(Vec::new());
+        };
+        let peer = self.peer;
+        stream::shut_write(&stream, &self.trace)
             .map_err(|e| Error::io(format!("cannot shut down {peer}"), e))?;
-        let rest = stream::until_eof(&mut self.stream, 1 << 20, &self.trace)
+        let rest = stream::until_eof(&mut stream, 1 << 20, &self.trace)
             .map_err(|e| Error::io(format!("no end from {peer}"), e))?;
-        drop(self.stream);
+        drop(stream);
         self.trace.step("socket closed");
         Ok(rest)
+    }
+
+    fn is_udp(&self) -> bool {
+        matches!(self.link, Link::Udp(..))
     }
 }
 
 pub fn send(args: EchoSendArgs) -> Result<()> {
-    if args.udp {
-        return Err(Error::NotImplemented("echo send --udp"));
-    }
     let port = args.port.unwrap_or(PORT);
     let trace = Trace::new(args.client.trace);
-    let (stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
-    let client = Client {
-        stream,
-        peer,
-        trace,
+    let client = if args.udp {
+        let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
+        // a lost datagram is a lost message: wait as ping does, not as for a stream
+        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(UDP_WAIT);
+        Client {
+            link: Link::Udp(socket, wait),
+            peer: peer.to_string(),
+            trace,
+        }
+    } else {
+        let (stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
+        Client {
+            link: Link::Tcp(stream),
+            peer,
+            trace,
+        }
     };
     match (args.count, args.message.is_empty()) {
         (Some(count), _) => ping(client, &args.message, count, args.interval),
@@ -174,6 +207,12 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
         let start = Instant::now();
         let echo = match client.round_trip(line.as_bytes()) {
             Ok(echo) => echo,
+            // over UDP a datagram can be lost and the next one still arrive
+            Err(err) if client.is_udp() && err.exit_code() == 5 => {
+                lost += 1;
+                super::print(format!("seq={seq} lost (no echo in time)\n").as_bytes())?;
+                continue;
+            }
             Err(err) => {
                 // no echo in time, or the connection is gone: the rest cannot be measured
                 cut_short = Some(err.to_string());

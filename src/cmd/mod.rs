@@ -56,11 +56,11 @@ fn serve<S: Service + 'static>(
     idle_timeout: Option<Duration>,
 ) -> Result<()> {
     let name = service.name();
-    if args.udp {
+    if args.inetd && args.udp {
         return Err(Error::NotImplemented(if name == "echo" {
-            "echo serve --udp"
+            "echo serve --inetd --udp"
         } else {
-            "daytime serve --udp"
+            "daytime serve --inetd --udp"
         }));
     }
     if args.inetd {
@@ -75,8 +75,8 @@ fn serve<S: Service + 'static>(
         return Ok(());
     }
     log::set_verbosity(args.quiet, args.verbose);
-    let listeners =
-        match socket::inherited_listeners().map_err(|e| Error::io("cannot use LISTEN_FDS", e))? {
+    let sockets =
+        match socket::inherited_sockets().map_err(|e| Error::io("cannot use LISTEN_FDS", e))? {
             Some(inherited) => {
                 if port.is_some() || args.bind.is_some() {
                     warn!(
@@ -86,11 +86,7 @@ fn serve<S: Service + 'static>(
                 }
                 inherited
             }
-            None => vec![socket::bind_listener(
-                args.bind.as_deref(),
-                port.unwrap_or(default_port),
-                args.backlog,
-            )?],
+            None => bind(args, port.unwrap_or(default_port))?,
         };
     match socket::raise_fd_limit() {
         // each connection takes a descriptor; some are needed besides
@@ -107,15 +103,22 @@ fn serve<S: Service + 'static>(
             crate::error::reason(&err)
         ),
     }
-    for listener in &listeners {
+    for listener in &sockets.tcp {
         let bound = listener
             .local_addr()
             .map_err(|e| Error::io("cannot read the bound address", e))?;
         info!(name, "listening on {bound}");
     }
+    for socket in &sockets.udp {
+        let bound = socket
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the bound address", e))?;
+        info!(name, "listening on {bound} (udp)");
+    }
     let limits = Limits {
         max_connections: args.max_connections,
         max_per_source: args.max_per_source,
+        udp_rate: args.udp_rate,
         idle_timeout,
         grace: GRACE,
     };
@@ -124,10 +127,31 @@ fn serve<S: Service + 'static>(
     let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
     let loops = args.threads.map_or_else(cores, usize::from);
     server
-        .run(listeners, loops)
+        .run(sockets, loops)
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())
+}
+
+/// `--tcp` (the default), `--udp`, or both on one port: with `--port 0`, UDP takes the port
+/// TCP was given.
+fn bind(args: &ServerArgs, port: u16) -> Result<socket::Sockets> {
+    let mut sockets = socket::Sockets::default();
+    let mut port = port;
+    if args.tcp || !args.udp {
+        let listener = socket::bind_listener(args.bind.as_deref(), port, args.backlog)?;
+        port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the bound address", e))?
+            .port();
+        sockets.tcp.push(listener);
+    }
+    if args.udp {
+        sockets
+            .udp
+            .push(socket::bind_udp(args.bind.as_deref(), port)?);
+    }
+    Ok(sockets)
 }
 
 /// SIGINT and SIGTERM stop accepting and give open sessions the grace period.

@@ -1,5 +1,6 @@
-//! Connection limits shared by every event loop: how many are open, how many per client
-//! address, and the warning when one is refused, at most once a second.
+//! Limits shared by every event loop: TCP connections open in all and per client address
+//! (with the warning when one is refused, at most once a second), and UDP replies per
+//! client address per second.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -13,6 +14,14 @@ pub struct Admission {
     open: AtomicUsize,
     per_source: Mutex<HashMap<IpAddr, usize>>,
     refused: Mutex<RefusalLog>,
+    udp_rate: u32,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+/// A token bucket: refilled at `udp_rate` a second, holding at most `udp_rate`.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
 }
 
 /// The limit a refused connection would have broken, as the user sets it.
@@ -28,7 +37,7 @@ struct RefusalLog {
 }
 
 impl Admission {
-    pub fn new(max_connections: usize, max_per_source: usize) -> Admission {
+    pub fn new(max_connections: usize, max_per_source: usize, udp_rate: u32) -> Admission {
         Admission {
             max_connections,
             max_per_source,
@@ -38,6 +47,31 @@ impl Admission {
                 last: None,
                 unlogged: 0,
             }),
+            udp_rate,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether one more UDP reply to `ip` fits its bucket now (and takes it).
+    pub fn udp_allow(&self, ip: IpAddr, now: Instant) -> bool {
+        let rate = f64::from(self.udp_rate);
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= 4096 {
+            // a bucket untouched for a second is full again: the same as no bucket at all
+            buckets.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(1));
+        }
+        let bucket = buckets.entry(ip.to_canonical()).or_insert(Bucket {
+            tokens: rate,
+            at: now,
+        });
+        let refill = now.duration_since(bucket.at).as_secs_f64() * rate;
+        bucket.tokens = (bucket.tokens + refill).min(rate);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            true
+        } else {
+            false
         }
     }
 
@@ -109,7 +143,7 @@ mod tests {
 
     #[test]
     fn limits_count_in_and_out() {
-        let admission = Admission::new(2, 1);
+        let admission = Admission::new(2, 1, 1);
         let a: IpAddr = "127.0.0.1".parse().unwrap();
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
         let b: IpAddr = "127.0.0.2".parse().unwrap();
@@ -132,7 +166,7 @@ mod tests {
 
     #[test]
     fn warnings_are_rate_limited() {
-        let admission = Admission::new(1, 1);
+        let admission = Admission::new(1, 1, 1);
         let peer: SocketAddr = "127.0.0.1:5".parse().unwrap();
         let refusal = Refusal {
             flag: "--max-connections",
@@ -148,6 +182,24 @@ mod tests {
             .unwrap();
         assert!(
             later.ends_with("--max-connections 1 reached; 1 more refused since the last warning")
+        );
+    }
+
+    #[test]
+    fn udp_replies_follow_a_token_bucket() {
+        let admission = Admission::new(1, 1, 10);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let start = Instant::now();
+        let burst = (0..20).filter(|_| admission.udp_allow(ip, start)).count();
+        assert_eq!(burst, 10, "the bucket holds N");
+        assert!(!admission.udp_allow(ip, start + Duration::from_millis(50)));
+        assert!(
+            admission.udp_allow(ip, start + Duration::from_millis(150)),
+            "refilled at N a second"
+        );
+        assert!(
+            admission.udp_allow("::1".parse().unwrap(), start),
+            "each source has its own"
         );
     }
 }

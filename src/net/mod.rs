@@ -11,3 +11,4 @@ pub mod socket;
 pub mod stream;
 pub mod telnet;
 pub mod trace;
+pub mod udp;

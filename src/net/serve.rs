@@ -6,7 +6,7 @@
 //! connection is not read again until the backlog is written (back-pressure).
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +16,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 
 use super::admission::Admission;
+use super::socket::Sockets;
 
 use crate::{debug, info, warn};
 
@@ -27,7 +28,17 @@ pub trait Service: Send + Sync {
     fn greet(&self, out: &mut Vec<u8>) -> Next;
     /// The answer to bytes received (echo: the same bytes).
     fn reply<'a>(&self, input: &'a [u8]) -> &'a [u8];
+    /// The answer to one datagram: the greeting, then the reply if the service converses.
+    fn datagram(&self, input: &[u8], out: &mut Vec<u8>) {
+        if self.greet(out) == Next::Converse {
+            out.extend_from_slice(self.reply(input));
+        }
+    }
 }
+
+/// Source ports of services that answer whatever they get (echo, daytime, qotd, chargen,
+/// time) and port 0: replying to them could start an endless ping-pong between two servers.
+const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -41,6 +52,8 @@ pub enum Next {
 pub struct Limits {
     pub max_connections: usize,
     pub max_per_source: usize,
+    /// UDP replies per client address per second.
+    pub udp_rate: u32,
     /// `None`: never close a quiet connection.
     pub idle_timeout: Option<Duration>,
     /// Open sessions get this long to finish after a stop request.
@@ -53,8 +66,12 @@ const BUF_SIZE: usize = 64 * 1024;
 const BUDGET: usize = 16;
 /// Connections accepted per listener per wake-up before the loop's clients get a turn.
 const ACCEPT_BATCH: usize = 64;
+/// Datagrams answered per socket per wake-up before the loop's clients get a turn.
+const DATAGRAM_BATCH: usize = 256;
+// tokens: connections below LISTENER_BASE, then listeners, then UDP sockets, then the waker
 const WAKER: Token = Token(usize::MAX);
 const LISTENER_BASE: usize = usize::MAX / 2;
+const UDP_BASE: usize = usize::MAX / 4 * 3;
 
 /// State every loop sees: the limits' counters, and the stop request.
 struct Shared {
@@ -88,7 +105,11 @@ pub struct Server<S> {
 impl<S: Service + 'static> Server<S> {
     pub fn new(service: S, limits: Limits) -> Server<S> {
         let shared = Shared {
-            admission: Admission::new(limits.max_connections, limits.max_per_source),
+            admission: Admission::new(
+                limits.max_connections,
+                limits.max_per_source,
+                limits.udp_rate,
+            ),
             stopping: AtomicBool::new(false),
         };
         Server {
@@ -106,21 +127,26 @@ impl<S: Service + 'static> Server<S> {
         }
     }
 
-    /// Serves `listeners` on `loops` threads until stopped; each loop polls every listener.
+    /// Serves `sockets` on `loops` threads until stopped; each loop polls every socket.
     ///
-    /// The listeners are closed when the loops stop, so that a stopping server refuses new
+    /// The sockets are closed when the loops stop, so that a stopping server refuses new
     /// connections instead of leaving them queued. When one loop fails, all stop.
-    pub fn run(&self, listeners: Vec<TcpListener>, loops: usize) -> io::Result<()> {
+    pub fn run(&self, sockets: Sockets, loops: usize) -> io::Result<()> {
         let mut sets = Vec::new();
         for _ in 1..loops.max(1) {
-            sets.push(
-                listeners
-                    .iter()
-                    .map(TcpListener::try_clone)
-                    .collect::<io::Result<Vec<_>>>()?,
-            );
+            let tcp = sockets
+                .tcp
+                .iter()
+                .map(TcpListener::try_clone)
+                .collect::<io::Result<Vec<_>>>()?;
+            let udp = sockets
+                .udp
+                .iter()
+                .map(UdpSocket::try_clone)
+                .collect::<io::Result<Vec<_>>>()?;
+            sets.push(Sockets { tcp, udp });
         }
-        sets.push(listeners);
+        sets.push(sockets);
         let mut prepared = Vec::new();
         for set in sets {
             let poll = Poll::new()?;
@@ -129,8 +155,8 @@ impl<S: Service + 'static> Server<S> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(waker);
-            let mut own = Vec::new();
-            for (i, listener) in set.into_iter().enumerate() {
+            let mut listeners = Vec::new();
+            for (i, listener) in set.tcp.into_iter().enumerate() {
                 listener.set_nonblocking(true)?;
                 let mut listener = mio::net::TcpListener::from_std(listener);
                 poll.registry().register(
@@ -138,9 +164,17 @@ impl<S: Service + 'static> Server<S> {
                     Token(LISTENER_BASE + i),
                     Interest::READABLE,
                 )?;
-                own.push(listener);
+                listeners.push(listener);
             }
-            prepared.push((poll, own));
+            let mut udp = Vec::new();
+            for (i, socket) in set.udp.into_iter().enumerate() {
+                socket.set_nonblocking(true)?;
+                let mut socket = mio::net::UdpSocket::from_std(socket);
+                poll.registry()
+                    .register(&mut socket, Token(UDP_BASE + i), Interest::READABLE)?;
+                udp.push(socket);
+            }
+            prepared.push((poll, listeners, udp));
         }
         // a stop that came before the wakers existed must not be missed
         if self.shared.stopping.load(Ordering::SeqCst) {
@@ -149,8 +183,8 @@ impl<S: Service + 'static> Server<S> {
         std::thread::scope(|scope| {
             let handles: Vec<_> = prepared
                 .into_iter()
-                .map(|(poll, listeners)| {
-                    let mut event_loop = Loop::new(self, poll, listeners);
+                .map(|(poll, listeners, udp)| {
+                    let mut event_loop = Loop::new(self, poll, listeners, udp);
                     let stop_all = StopOnExit(self.stopper());
                     scope.spawn(move || {
                         let _stop_all = stop_all;
@@ -198,6 +232,11 @@ struct Loop<'s, S> {
     shared: &'s Shared,
     poll: Poll,
     listeners: Vec<mio::net::TcpListener>,
+    udp: Vec<mio::net::UdpSocket>,
+    /// UDP sockets that used up their batch with datagrams still waiting.
+    udp_again: Vec<usize>,
+    /// One datagram's answer, reused.
+    answer: Vec<u8>,
     conns: Slab<Conn>,
     buf: Box<[u8]>,
     /// Connections that used up their budget with data still waiting.
@@ -210,13 +249,21 @@ struct Loop<'s, S> {
 }
 
 impl<'s, S: Service> Loop<'s, S> {
-    fn new(server: &'s Server<S>, poll: Poll, listeners: Vec<mio::net::TcpListener>) -> Self {
+    fn new(
+        server: &'s Server<S>,
+        poll: Poll,
+        listeners: Vec<mio::net::TcpListener>,
+        udp: Vec<mio::net::UdpSocket>,
+    ) -> Self {
         Loop {
             service: &server.service,
             limits: &server.limits,
             shared: &server.shared,
             poll,
             listeners,
+            udp,
+            udp_again: Vec::new(),
+            answer: Vec::new(),
             conns: Slab::new(),
             buf: vec![0; BUF_SIZE].into_boxed_slice(),
             again: Vec::new(),
@@ -232,7 +279,7 @@ impl<'s, S: Service> Loop<'s, S> {
         let mut stop_deadline = None;
         loop {
             let mut wake = next_sweep;
-            if !self.again.is_empty() {
+            if !self.again.is_empty() || !self.udp_again.is_empty() {
                 wake = self.now;
             }
             wake = wake
@@ -248,6 +295,7 @@ impl<'s, S: Service> Loop<'s, S> {
             for event in events.iter() {
                 match event.token() {
                     WAKER => {}
+                    Token(t) if t >= UDP_BASE => self.datagrams(t - UDP_BASE),
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
                     // the peer's FIN or an error may sit behind the data: read to the end
                     Token(t) => self.drive(t, event.is_read_closed() || event.is_error()),
@@ -255,6 +303,9 @@ impl<'s, S: Service> Loop<'s, S> {
             }
             for token in std::mem::take(&mut self.again) {
                 self.drive(token, true);
+            }
+            for index in std::mem::take(&mut self.udp_again) {
+                self.datagrams(index);
             }
             if self.accept_again.is_some_and(|at| self.now >= at) {
                 self.accept_again = None;
@@ -279,6 +330,9 @@ impl<'s, S: Service> Loop<'s, S> {
     fn stop_accepting(&mut self) -> Instant {
         for mut listener in self.listeners.drain(..) {
             let _ = self.poll.registry().deregister(&mut listener);
+        }
+        for mut socket in self.udp.drain(..) {
+            let _ = self.poll.registry().deregister(&mut socket);
         }
         self.now + self.limits.grace
     }
@@ -334,6 +388,49 @@ impl<'s, S: Service> Loop<'s, S> {
             }
         }
         self.accept_again = Some(self.now);
+    }
+
+    /// Answers a batch of datagrams from one UDP socket.
+    fn datagrams(&mut self, index: usize) {
+        for _ in 0..DATAGRAM_BATCH {
+            let Some(socket) = self.udp.get(index) else {
+                return;
+            };
+            let (n, peer) = match socket.recv_from(&mut self.buf) {
+                Ok(got) => got,
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                // an ICMP error from an earlier reply, and the like: it concerns no one now
+                Err(err) => {
+                    debug!(
+                        self.service.name(),
+                        "udp receive failed: {}",
+                        crate::error::reason(&err)
+                    );
+                    continue;
+                }
+            };
+            let name = self.service.name();
+            if REFLECTORS.contains(&peer.port()) {
+                debug!(name, "ignored a datagram from {peer}: a reflecting port");
+                continue;
+            }
+            if !self.shared.admission.udp_allow(peer.ip(), self.now) {
+                debug!(name, "ignored a datagram from {peer}: over --udp-rate");
+                continue;
+            }
+            self.answer.clear();
+            self.service.datagram(&self.buf[..n], &mut self.answer);
+            // UDP promises nothing: a reply the kernel will not take is dropped
+            match socket.send_to(&self.answer, peer) {
+                Ok(sent) => info!(
+                    name,
+                    "datagram from {peer} ({n} bytes in, {sent} bytes out)"
+                ),
+                Err(err) => debug!(name, "cannot answer {peer}: {}", crate::error::reason(&err)),
+            }
+        }
+        self.udp_again.push(index);
     }
 
     fn admit(&mut self, stream: TcpStream, peer: SocketAddr) {

@@ -1,7 +1,7 @@
 //! The one place sockets are made (socket2): family, v6-only, reuse-address, backlog, timeouts.
 
 use std::io;
-use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -10,35 +10,53 @@ use super::addr::{self, Family};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
+/// The sockets a server serves: TCP listeners and UDP sockets.
+#[derive(Debug, Default)]
+pub struct Sockets {
+    pub tcp: Vec<TcpListener>,
+    pub udp: Vec<UdpSocket>,
+}
+
 /// A listening TCP socket bound to `bind` (default `::` dual-stack, `0.0.0.0` without IPv6).
 ///
 /// SO_REUSEADDR is set on Unix so a restarted server binds at once; the socket is left
 /// blocking, and whoever serves it decides. Errors name the address and say whether the
 /// port is privileged or taken.
 pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpListener> {
+    bind_server(bind, port, Type::STREAM, Some(backlog)).map(Socket::into)
+}
+
+/// A UDP socket bound like `bind_listener`'s, for a datagram server.
+pub fn bind_udp(bind: Option<&str>, port: u16) -> Result<UdpSocket> {
+    bind_server(bind, port, Type::DGRAM, None).map(Socket::into)
+}
+
+fn bind_server(bind: Option<&str>, port: u16, kind: Type, backlog: Option<u32>) -> Result<Socket> {
     let addr = match bind {
         Some(text) => addr::bind_addr(text, port)?,
         None => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
     };
-    match listen_on(addr, backlog) {
+    let bound = match bind_on(addr, kind, backlog) {
         Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
             let v4 = SocketAddr::from(([0, 0, 0, 0], port));
-            listen_on(v4, backlog).map_err(|source| Error::Bind {
-                addr: v4.to_string(),
-                port,
-                source,
-            })
+            bind_on(v4, kind, backlog).map_err(|e| (v4, e))
         }
-        result => result.map_err(|source| Error::Bind {
-            addr: addr.to_string(),
-            port,
-            source,
-        }),
-    }
+        result => result.map_err(|e| (addr, e)),
+    };
+    bound.map_err(|(addr, source)| Error::Bind {
+        addr: addr.to_string(),
+        port,
+        source,
+    })
 }
 
-fn listen_on(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+fn bind_on(addr: SocketAddr, kind: Type, backlog: Option<u32>) -> io::Result<Socket> {
+    let protocol = if kind == Type::STREAM {
+        Protocol::TCP
+    } else {
+        Protocol::UDP
+    };
+    let socket = Socket::new(Domain::for_address(addr), kind, Some(protocol))?;
     if addr.is_ipv6() {
         // dual-stack, so IPv4 clients reach a server bound to `::`
         socket.set_only_v6(false)?;
@@ -46,8 +64,10 @@ fn listen_on(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
     #[cfg(unix)]
     socket.set_reuse_address(true)?;
     socket.bind(&SockAddr::from(addr))?;
-    socket.listen(backlog.min(i32::MAX as u32) as i32)?;
-    Ok(socket.into())
+    if let Some(backlog) = backlog {
+        socket.listen(backlog.min(i32::MAX as u32) as i32)?;
+    }
+    Ok(socket)
 }
 
 fn is_ipv6_unavailable(err: &io::Error) -> bool {
@@ -135,12 +155,13 @@ fn connect_one(
     Ok(stream)
 }
 
-/// The stream sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on),
-/// or `None` when none were handed to this process.
+/// The sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on):
+/// listening stream sockets serve TCP, datagram sockets UDP. `None` when none were handed to
+/// this process.
 ///
 /// The variables are removed so that nothing started later takes them for its own.
 /// Datagram sockets are left alone until UDP is served.
-pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
+pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
     use std::os::fd::{FromRawFd, RawFd};
     const FIRST: RawFd = 3;
     let ours = std::env::var("LISTEN_PID")
@@ -157,7 +178,7 @@ pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
     for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] {
         std::env::remove_var(name);
     }
-    let mut listeners = Vec::new();
+    let mut sockets = Sockets::default();
     for fd in FIRST..FIRST + count {
         // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
@@ -167,19 +188,22 @@ pub fn inherited_listeners() -> io::Result<Option<Vec<TcpListener>>> {
         // wrapped once
         let socket = unsafe { Socket::from_raw_fd(fd) };
         socket.set_cloexec(true)?;
-        if socket.r#type()? == Type::STREAM && socket.is_listener()? {
-            listeners.push(socket.into());
+        let kind = socket.r#type()?;
+        if kind == Type::STREAM && socket.is_listener()? {
+            sockets.tcp.push(socket.into());
+        } else if kind == Type::DGRAM {
+            sockets.udp.push(socket.into());
         } else {
-            // not ours to serve (yet): keep it open rather than close what systemd owns
+            // not ours to serve: keep it open rather than close what systemd owns
             std::mem::forget(socket);
         }
     }
-    if listeners.is_empty() {
+    if sockets.tcp.is_empty() && sockets.udp.is_empty() {
         return Err(io::Error::other(
-            "no stream socket among the descriptors handed over",
+            "no listening stream or datagram socket among the descriptors handed over",
         ));
     }
-    Ok(Some(listeners))
+    Ok(Some(sockets))
 }
 
 /// Raises the soft limit on open descriptors to the hard limit, and returns it: a server at

@@ -75,7 +75,7 @@ pub fn spawn_with(args: &[&str], address: &[&str], env: &[(&str, &str)]) -> Serv
     };
     let listening = server.wait_log("the 'listening on' line", |log| {
         let rest = &log[log.find("listening on ")? + "listening on ".len()..];
-        rest.lines().next()?.trim().parse::<SocketAddr>().ok()
+        rest.split_whitespace().next()?.parse::<SocketAddr>().ok()
     });
     server.addr = listening;
     server

@@ -1,0 +1,95 @@
+//! The UDP client side: a socket with a default peer, and request/reply with retries.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use super::addr::{self, Family};
+use super::trace::Trace;
+use crate::error::{Error, Result};
+
+/// The largest datagram accepted back.
+const MAX_DATAGRAM: usize = 65_536;
+
+/// A UDP socket whose default peer is the first address `host` resolves to; connecting it
+/// makes the kernel report an ICMP "port unreachable" as a refused connection.
+pub fn connect(
+    host: &str,
+    port: u16,
+    family: Family,
+    trace: &Trace,
+) -> Result<(UdpSocket, SocketAddr)> {
+    let addrs = addr::resolve(host, port, family)?;
+    let listed: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+    trace.step(format_args!(
+        "resolved {} to {}",
+        addr::bare_host(host),
+        listed.join(", ")
+    ));
+    let peer = addrs[0];
+    let failed = |source| Error::Connect {
+        addr: peer.to_string(),
+        source,
+    };
+    let socket =
+        Socket::new(Domain::for_address(peer), Type::DGRAM, Some(Protocol::UDP)).map_err(failed)?;
+    trace.step(format_args!(
+        "socket created ({}, datagram, udp)",
+        if peer.is_ipv4() { "IPv4" } else { "IPv6" }
+    ));
+    socket.connect(&SockAddr::from(peer)).map_err(failed)?;
+    let socket: UdpSocket = socket.into();
+    if let Ok(local) = socket.local_addr() {
+        trace.step(format_args!("default peer {peer}, local address {local}"));
+    }
+    Ok((socket, peer))
+}
+
+/// Sends `request` and waits for one datagram back; within `wait` in all, the request is sent
+/// `tries` times (UDP may lose either datagram). Times out with `TimedOut`.
+pub fn exchange(
+    socket: &UdpSocket,
+    request: &[u8],
+    wait: Duration,
+    tries: u32,
+    trace: &Trace,
+) -> io::Result<Vec<u8>> {
+    let deadline = Instant::now() + wait;
+    let each = wait / tries.max(1);
+    let mut buf = vec![0; MAX_DATAGRAM];
+    for attempt in 1..=tries.max(1) {
+        socket.send(request)?;
+        trace.step(format_args!(
+            "sent a datagram of {} bytes (try {attempt})",
+            request.len()
+        ));
+        let until = (Instant::now() + each).min(deadline);
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            socket.set_read_timeout(Some(left))?;
+            match socket.recv(&mut buf) {
+                Ok(n) => {
+                    trace.step(format_args!("received a datagram of {n} bytes"));
+                    buf.truncate(n);
+                    return Ok(buf);
+                }
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Err(io::ErrorKind::TimedOut.into())
+}
