@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
+use super::trace::Trace;
 use crate::error::{Error, Result};
 
 /// Which address families a client may use (`-4`, `-6`).
@@ -124,6 +125,23 @@ pub fn resolve(host: &str, port: u16, family: Family) -> Result<Vec<SocketAddr>>
         });
     }
     Ok(admitted)
+}
+
+/// `resolve`, narrated for `--trace`.
+pub fn resolve_traced(
+    host: &str,
+    port: u16,
+    family: Family,
+    trace: &Trace,
+) -> Result<Vec<SocketAddr>> {
+    let addrs = resolve(host, port, family)?;
+    let listed: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+    trace.step(format_args!(
+        "resolved {} to {}",
+        bare_host(host),
+        listed.join(", ")
+    ));
+    Ok(addrs)
 }
 
 /// The address a server binds: an IP literal, or the first address a name resolves to.

@@ -88,13 +88,7 @@ pub fn connect(
     timeout: Option<Duration>,
     trace: &Trace,
 ) -> Result<TcpStream> {
-    let addrs = addr::resolve(host, port, family)?;
-    let listed: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-    trace.step(format_args!(
-        "resolved {} to {}",
-        addr::bare_host(host),
-        listed.join(", ")
-    ));
+    let addrs = addr::resolve_traced(host, port, family, trace)?;
     connect_any(&addrs, timeout, trace)
 }
 

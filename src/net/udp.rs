@@ -21,13 +21,7 @@ pub fn connect(
     family: Family,
     trace: &Trace,
 ) -> Result<(UdpSocket, SocketAddr)> {
-    let addrs = addr::resolve(host, port, family)?;
-    let listed: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-    trace.step(format_args!(
-        "resolved {} to {}",
-        addr::bare_host(host),
-        listed.join(", ")
-    ));
+    let addrs = addr::resolve_traced(host, port, family, trace)?;
     let peer = addrs[0];
     let failed = |source| Error::Connect {
         addr: peer.to_string(),
