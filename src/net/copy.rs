@@ -254,12 +254,14 @@ fn send_input<S: Stream>(
     if !tail.is_empty() && !sent(outbox.send(tail), tail.len()) {
         return Ok(ended);
     }
-    match outbox.shut_write() {
-        Ok(()) => trace.step("end of input: write half shut down (FIN sent)"),
-        Err(err) => trace.step(format_args!(
-            "end of input: shutdown failed: {}",
+    // narrated first: once the FIN is out, the peer may close and netkit end at once, and a
+    // line written after the call could be lost with the process
+    trace.step("end of input: write half shut down (FIN sent)");
+    if let Err(err) = outbox.shut_write() {
+        trace.step(format_args!(
+            "shutdown failed: {}",
             crate::error::reason(&err)
-        )),
+        ));
     }
     Ok(ended)
 }
