@@ -16,7 +16,6 @@ const REPLY_WAIT: Duration = Duration::from_secs(10);
 /// How long `daytime get --udp` waits without `-w`, and how often it asks in that time.
 const UDP_WAIT: Duration = Duration::from_secs(5);
 const UDP_TRIES: u32 = 3;
-const FOREVER: Duration = Duration::from_secs(365 * 86_400);
 /// A daytime line is short; a server that sends more gets cut off here.
 const MAX_REPLY: usize = 64 * 1024;
 
@@ -72,11 +71,18 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
         // RFC 867 over UDP: any datagram asks, an empty one will do
         let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
         // -w 0: as long as anyone would wait for a datagram
-        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(FOREVER);
-        let asked = (Instant::now(), SystemTime::now());
-        let reply = udp::exchange(&socket, b"", wait, UDP_TRIES, &trace)
+        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(udp::FOREVER);
+        let (reply, sent) = udp::exchange(&socket, b"", wait, UDP_TRIES, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
-        (reply, peer.to_string(), asked, asked.0.elapsed())
+        if reply.is_empty() {
+            return Err(Error::Failed(format!(
+                "{peer} answered with an empty datagram"
+            )));
+        }
+        // the answer is to the last try: time the exchange from it
+        let answered = sent.elapsed();
+        let asked = (sent, SystemTime::now() - answered);
+        (reply, peer.to_string(), asked, answered)
     } else {
         let (mut stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
         // the server reads its clock once connected; name lookup and handshake come before

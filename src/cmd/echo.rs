@@ -65,6 +65,7 @@ impl Client {
             Link::Tcp(stream) => stream,
             Link::Udp(socket, wait) => {
                 return udp::exchange(socket, data, *wait, 1, trace)
+                    .map(|(echo, _)| echo)
                     .map_err(|e| Error::io(format!("no echo from {peer}"), e));
             }
         };
@@ -110,7 +111,7 @@ pub fn send(args: EchoSendArgs) -> Result<()> {
     let client = if args.udp {
         let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
         // a lost datagram is a lost message: wait as ping does, not as for a stream
-        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(UDP_WAIT);
+        let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(udp::FOREVER);
         Client {
             link: Link::Udp(socket, wait),
             peer: peer.to_string(),
@@ -136,33 +137,38 @@ fn once(mut client: Client, words: &[String]) -> Result<()> {
     let line = format!("{}\n", words.join(" "));
     let echo = client.round_trip(line.as_bytes())?;
     super::print(&echo)?;
-    check(&client.peer, line.as_bytes(), &echo)?;
+    client.check(line.as_bytes(), &echo)?;
     let peer = client.peer.clone();
     // the echo matched; a server that then never closes is its own business
-    match client.finish() {
-        Ok(rest) if !rest.is_empty() => Err(Error::Failed(format!(
-            "{peer} sent {} bytes more than the message",
-            rest.len()
+    let extra = echo.len() - line.len() + client.finish().map_or(0, |rest| rest.len());
+    match extra {
+        0 => Ok(()),
+        n => Err(Error::Failed(format!(
+            "{peer} sent {n} bytes more than the message"
         ))),
-        _ => Ok(()),
     }
 }
 
-/// Why an echo is not the message sent, if it is not.
-fn check(peer: &str, sent: &[u8], echo: &[u8]) -> Result<()> {
-    if echo.len() < sent.len() {
-        return Err(Error::Failed(format!(
-            "{peer} closed the connection after echoing {} of {} bytes",
-            echo.len(),
-            sent.len()
-        )));
-    }
-    match sent.iter().zip(echo).position(|(a, b)| a != b) {
-        Some(at) => Err(Error::Failed(format!(
-            "echo from {peer} differs from what was sent at byte {}",
-            at + 1
-        ))),
-        None => Ok(()),
+impl Client {
+    /// Why an echo is not the message sent, if it is not; more bytes than sent are left to
+    /// the caller, who may still be reading them.
+    fn check(&self, sent: &[u8], echo: &[u8]) -> Result<()> {
+        let peer = &self.peer;
+        if echo.len() < sent.len() {
+            let (got, want) = (echo.len(), sent.len());
+            return Err(Error::Failed(if self.is_udp() {
+                format!("{peer} echoed {got} of {want} bytes")
+            } else {
+                format!("{peer} closed the connection after echoing {got} of {want} bytes")
+            }));
+        }
+        match sent.iter().zip(echo).position(|(a, b)| a != b) {
+            Some(at) => Err(Error::Failed(format!(
+                "echo from {peer} differs from what was sent at byte {}",
+                at + 1
+            ))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -181,7 +187,7 @@ fn lines(mut client: Client) -> Result<()> {
         let echo = client.round_trip(&line)?;
         super::print(&echo)?;
         if echo.len() < line.len() {
-            return check(&client.peer, &line, &echo);
+            return client.check(&line, &echo);
         }
     }
     let rest = client.finish()?;
@@ -207,6 +213,8 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
         let start = Instant::now();
         let echo = match client.round_trip(line.as_bytes()) {
             Ok(echo) => echo,
+            // refused at the first message: nobody is there, as a TCP connect would have said
+            Err(err) if seq == 1 && err.exit_code() == 4 => return Err(err),
             // over UDP a datagram can be lost and the next one still arrive
             Err(err) if client.is_udp() && err.exit_code() == 5 => {
                 lost += 1;
@@ -221,7 +229,8 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
             }
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
-        if echo.len() < line.len() {
+        // a short datagram is a bad echo; a short stream means the server closed
+        if echo.len() < line.len() && !client.is_udp() {
             cut_short = Some(format!(
                 "{} closed the connection at message {seq}",
                 client.peer

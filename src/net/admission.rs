@@ -15,8 +15,17 @@ pub struct Admission {
     per_source: Mutex<HashMap<IpAddr, usize>>,
     refused: Mutex<RefusalLog>,
     udp_rate: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
+
+#[derive(Default)]
+struct Buckets {
+    by_source: HashMap<IpAddr, Bucket>,
+    pruned: Option<Instant>,
+}
+
+/// Sources tracked at once; pruning runs only when this many are reached.
+const MAX_BUCKETS: usize = 65_536;
 
 /// A token bucket: refilled at `udp_rate` a second, holding at most `udp_rate`.
 struct Bucket {
@@ -48,7 +57,7 @@ impl Admission {
                 unlogged: 0,
             }),
             udp_rate,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets::default()),
         }
     }
 
@@ -56,14 +65,25 @@ impl Admission {
     pub fn udp_allow(&self, ip: IpAddr, now: Instant) -> bool {
         let rate = f64::from(self.udp_rate);
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() >= 4096 {
-            // a bucket untouched for a second is full again: the same as no bucket at all
-            buckets.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(1));
+        let Buckets { by_source, pruned } = &mut *buckets;
+        if by_source.len() >= MAX_BUCKETS
+            && !pruned.is_some_and(|at| now.duration_since(at) < Duration::from_secs(1))
+        {
+            // a bucket untouched for a second is full again, the same as no bucket at all;
+            // pruned at most once a second, so a flood of sources cannot make each datagram
+            // pay for a scan
+            by_source.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(1));
+            *pruned = Some(now);
         }
-        let bucket = buckets.entry(ip.to_canonical()).or_insert(Bucket {
+        if by_source.len() >= MAX_BUCKETS && !by_source.contains_key(&ip.to_canonical()) {
+            return false; // more sources at once than tracked: new ones wait
+        }
+        let bucket = by_source.entry(ip.to_canonical()).or_insert(Bucket {
             tokens: rate,
             at: now,
         });
+        // loops pass their own, slightly stale, clocks: time never runs backwards for a bucket
+        let now = now.max(bucket.at);
         let refill = now.duration_since(bucket.at).as_secs_f64() * rate;
         bucket.tokens = (bucket.tokens + refill).min(rate);
         bucket.at = now;

@@ -235,6 +235,8 @@ struct Loop<'s, S> {
     udp: Vec<mio::net::UdpSocket>,
     /// UDP sockets that used up their batch with datagrams still waiting.
     udp_again: Vec<usize>,
+    /// When to read the UDP sockets again after a receive error.
+    udp_retry: Option<Instant>,
     /// One datagram's answer, reused.
     answer: Vec<u8>,
     conns: Slab<Conn>,
@@ -263,6 +265,7 @@ impl<'s, S: Service> Loop<'s, S> {
             listeners,
             udp,
             udp_again: Vec::new(),
+            udp_retry: None,
             answer: Vec::new(),
             conns: Slab::new(),
             buf: vec![0; BUF_SIZE].into_boxed_slice(),
@@ -284,6 +287,7 @@ impl<'s, S: Service> Loop<'s, S> {
             }
             wake = wake
                 .min(self.accept_again.unwrap_or(wake))
+                .min(self.udp_retry.unwrap_or(wake))
                 .min(stop_deadline.unwrap_or(wake));
             let timeout = wake.saturating_duration_since(Instant::now());
             if let Err(err) = self.poll.poll(&mut events, Some(timeout)) {
@@ -306,6 +310,10 @@ impl<'s, S: Service> Loop<'s, S> {
             }
             for index in std::mem::take(&mut self.udp_again) {
                 self.datagrams(index);
+            }
+            if self.udp_retry.is_some_and(|at| self.now >= at) {
+                self.udp_retry = None;
+                (0..self.udp.len()).for_each(|i| self.datagrams(i));
             }
             if self.accept_again.is_some_and(|at| self.now >= at) {
                 self.accept_again = None;
@@ -400,14 +408,16 @@ impl<'s, S: Service> Loop<'s, S> {
                 Ok(got) => got,
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                // an ICMP error from an earlier reply, and the like: it concerns no one now
+                // an ICMP error from an earlier reply, and the like: it concerns no one now,
+                // but what is queued behind it does; come back shortly rather than spin
                 Err(err) => {
                     debug!(
                         self.service.name(),
                         "udp receive failed: {}",
                         crate::error::reason(&err)
                     );
-                    continue;
+                    self.udp_retry = Some(self.now + Duration::from_millis(10));
+                    return;
                 }
             };
             let name = self.service.name();

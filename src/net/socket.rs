@@ -61,8 +61,12 @@ fn bind_on(addr: SocketAddr, kind: Type, backlog: Option<u32>) -> io::Result<Soc
         // dual-stack, so IPv4 clients reach a server bound to `::`
         socket.set_only_v6(false)?;
     }
+    // a restarted TCP server binds at once despite TIME_WAIT; on UDP the option would let a
+    // second server share the port unnoticed, and there is no TIME_WAIT to skip
     #[cfg(unix)]
-    socket.set_reuse_address(true)?;
+    if kind == Type::STREAM {
+        socket.set_reuse_address(true)?;
+    }
     socket.bind(&SockAddr::from(addr))?;
     if let Some(backlog) = backlog {
         socket.listen(backlog.min(i32::MAX as u32) as i32)?;
@@ -185,7 +189,7 @@ pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
         let kind = socket.r#type()?;
         if kind == Type::STREAM && socket.is_listener()? {
             sockets.tcp.push(socket.into());
-        } else if kind == Type::DGRAM {
+        } else if kind == Type::DGRAM && matches!(socket.domain()?, Domain::IPV4 | Domain::IPV6) {
             sockets.udp.push(socket.into());
         } else {
             // not ours to serve: keep it open rather than close what systemd owns

@@ -10,6 +10,8 @@ use super::addr::{self, Family};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
+/// What "wait for ever" means to a UDP client: long enough for anyone.
+pub const FOREVER: Duration = Duration::from_secs(365 * 86_400);
 /// The largest datagram accepted back.
 const MAX_DATAGRAM: usize = 65_536;
 
@@ -42,24 +44,34 @@ pub fn connect(
 }
 
 /// Sends `request` and waits for one datagram back; within `wait` in all, the request is sent
-/// `tries` times (UDP may lose either datagram). Times out with `TimedOut`.
+/// `tries` times (UDP may lose either datagram). Returns the reply and when the request it
+/// answers was last sent; times out with `TimedOut`.
+///
+/// Datagrams already waiting (late answers to an earlier request) are discarded first, so a
+/// late echo is never taken for the answer to this request.
 pub fn exchange(
     socket: &UdpSocket,
     request: &[u8],
     wait: Duration,
     tries: u32,
     trace: &Trace,
-) -> io::Result<Vec<u8>> {
+) -> io::Result<(Vec<u8>, Instant)> {
+    let mut buf = vec![0; MAX_DATAGRAM];
+    socket.set_nonblocking(true)?;
+    while let Ok(n) = socket.recv(&mut buf) {
+        trace.step(format_args!("discarded a late datagram of {n} bytes"));
+    }
+    socket.set_nonblocking(false)?;
     let deadline = Instant::now() + wait;
     let each = wait / tries.max(1);
-    let mut buf = vec![0; MAX_DATAGRAM];
     for attempt in 1..=tries.max(1) {
         socket.send(request)?;
+        let sent = Instant::now();
         trace.step(format_args!(
             "sent a datagram of {} bytes (try {attempt})",
             request.len()
         ));
-        let until = (Instant::now() + each).min(deadline);
+        let until = (sent + each).min(deadline);
         loop {
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -70,7 +82,7 @@ pub fn exchange(
                 Ok(n) => {
                     trace.step(format_args!("received a datagram of {n} bytes"));
                     buf.truncate(n);
-                    return Ok(buf);
+                    return Ok((buf, sent));
                 }
                 Err(err)
                     if matches!(

@@ -18,12 +18,13 @@ fn closed_udp_port() -> u16 {
 
 #[test]
 fn daytime_over_udp_and_tcp_on_one_port() {
-    let server = spawn(&[
+    let mut server = spawn(&[
         "daytime", "serve", "--tcp", "--udp", "--utc", "--format", "rfc3339",
     ]);
-    assert!(server
-        .log()
-        .contains(&format!("listening on {} (udp)", server.addr())));
+    let udp_line = format!("listening on {} (udp)", server.addr());
+    server.wait_log("the udp listening line", |log| {
+        log.contains(&udp_line).then_some(())
+    });
     for transport in [&["--udp"][..], &[][..]] {
         netkit()
             .args(["daytime", "get", "127.0.0.1", &server.port()])
@@ -158,4 +159,53 @@ fn nc_gets_a_udp_echo() {
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"via nc -u\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "via nc -u\n");
+}
+
+#[test]
+fn a_second_udp_server_on_the_port_is_refused() {
+    let server = spawn(&["echo", "serve", "--udp"]);
+    let port = server.port();
+    netkit()
+        .args([
+            "echo",
+            "serve",
+            "--udp",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port,
+        ])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: cannot listen on 127.0.0.1:{port}: port {port} is already in use\n"
+        ));
+}
+
+#[test]
+fn an_over_long_udp_echo_is_a_mismatch() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        if let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let mut reply = buf[..n].to_vec();
+            reply.extend_from_slice(b"EXTRA\n");
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    netkit()
+        .args([
+            "echo",
+            "send",
+            "--udp",
+            "127.0.0.1",
+            &port.to_string(),
+            "hi",
+        ])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: 127.0.0.1:{port} sent 6 bytes more than the message\n"
+        ));
 }
