@@ -28,7 +28,7 @@ pub enum Error {
     Failed(String),
 
     #[error("'{0}' is not implemented yet")]
-    NotImplemented(&'static str),
+    NotImplemented(String),
 
     /// The reader of stdout went away (`| head -c1`): the end of the job, not a failure.
     #[error("stdout closed")]

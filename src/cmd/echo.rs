@@ -298,7 +298,7 @@ impl Stats {
 
 pub fn bench(args: EchoBenchArgs) -> Result<()> {
     if args.udp {
-        return Err(Error::NotImplemented("echo bench --udp"));
+        return Err(Error::NotImplemented("echo bench --udp".into()));
     }
     let port = args.port.unwrap_or(PORT);
     // one descriptor per connection; a refusal shows up below as connection errors

@@ -57,11 +57,7 @@ fn serve<S: Service + 'static>(
 ) -> Result<()> {
     let name = service.name();
     if args.inetd && args.udp {
-        return Err(Error::NotImplemented(if name == "echo" {
-            "echo serve --inetd --udp"
-        } else {
-            "daytime serve --inetd --udp"
-        }));
+        return Err(Error::NotImplemented(format!("{name} serve --inetd --udp")));
     }
     if args.inetd {
         // stderr is the client's socket too under inetd: a log line would reach the client

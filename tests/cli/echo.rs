@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::common::{self, inetd, netkit, peer, spawn, wait_for};
+use crate::common::{self, inetd, netkit, noise, peer, spawn, wait_for};
 
 /// Writes `data` from a second thread while this one reads the echo, as a fast client does.
 fn echo_through(server: &common::Server, data: Vec<u8>) -> Vec<u8> {
@@ -25,13 +25,6 @@ fn echo_through(server: &common::Server, data: Vec<u8>) -> Vec<u8> {
     echo
 }
 
-/// Not random, but every byte value, NUL and 0xFF included, in an order unlike a counter's.
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i.wrapping_mul(2654435761) >> 7) as u8)
-        .collect()
-}
-
 fn status_field(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let line = status.lines().find(|l| l.starts_with(field)).unwrap();
@@ -44,7 +37,7 @@ fn binary_payloads_come_back_byte_exact() {
     for data in [
         b"\0\xff\0\xff no newline".to_vec(),
         vec![0xff; 3],
-        pattern(1 << 20),
+        noise(1 << 20),
     ] {
         assert!(
             echo_through(&server, data.clone()) == data,
@@ -122,7 +115,7 @@ fn a_client_that_never_reads_costs_bounded_memory() {
     let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let progress = written.clone();
     let handle = thread::spawn(move || {
-        let chunk = pattern(64 << 10);
+        let chunk = noise(64 << 10);
         while progress.load(std::sync::atomic::Ordering::Relaxed) < total {
             writer.write_all(&chunk).unwrap();
             progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
@@ -149,7 +142,7 @@ fn a_client_that_never_reads_costs_bounded_memory() {
     // now read it all: every byte comes back, in order
     let mut received = 0usize;
     let mut buf = vec![0; 1 << 16];
-    let expect = pattern(64 << 10);
+    let expect = noise(64 << 10);
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
@@ -531,7 +524,7 @@ fn sigterm_stops_accepting_and_exits_0() {
 #[test]
 fn echo_send_carries_a_line_longer_than_the_socket_buffers() {
     let server = spawn(&["echo", "serve"]);
-    let mut line = pattern(4 << 20);
+    let mut line = noise(4 << 20);
     line.retain(|&b| b != b'\n');
     line.push(b'\n');
     let out = netkit()

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{self, inetd, netkit, peer, read_all, refused_addr, wait_for, BIN};
+use crate::common::{self, inetd, netkit, noise, peer, read_all, refused_addr, wait_for, BIN};
 
 /// How long anything awaited may take before the test fails.
 const LIMIT: Duration = Duration::from_secs(10);
@@ -120,19 +120,6 @@ fn mirror() -> u16 {
 
 fn banner(port: u16) -> String {
     format!("Connected to 127.0.0.1 (127.0.0.1) port {port}.\n")
-}
-
-/// Pseudo-random bytes (xorshift), every value from 0 to 255 included.
-fn noise(len: usize) -> Vec<u8> {
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
 }
 
 #[test]

@@ -217,3 +217,17 @@ pub fn have_ipv6() -> bool {
     }
     found
 }
+
+/// Pseudo-random bytes (xorshift), every value from 0 to 255 included: test payloads that
+/// no line-based or text-minded peer passes by accident.
+pub fn noise(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
