@@ -329,6 +329,12 @@ def skipped(tsv, rnd, scenario, server, reason):
 SERVER_ORDER = ["netkit", "c-epoll", "tokio", "xinetd", "socat", "ncat"]
 
 
+def _server_key(s):
+    """netkit-N (netkit with --threads N) sorts right after netkit."""
+    base = "netkit" if s.startswith("netkit-") else s
+    return (SERVER_ORDER.index(base) if base in SERVER_ORDER else 99, s)
+
+
 def _f(x):
     try:
         return float(x)
@@ -368,7 +374,7 @@ def report(tsv, md, notes):
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for sc in scen_order:
         servers = sorted({s for (c, s) in groups if c == sc},
-                         key=lambda s: (SERVER_ORDER.index(s) if s in SERVER_ORDER else 99, s))
+                         key=_server_key)
         ref = {name: med(groups.get((sc, name), []), "metric") for name in ("c-epoll", "tokio")}
         for sv in servers:
             rs = groups[(sc, sv)]

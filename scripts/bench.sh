@@ -65,7 +65,8 @@ usage: scripts/bench.sh [options]
   --duration SECS     load duration of each run (default $DURATION)
   --scenarios LIST    comma list from: echo-CONNSxBYTES (e.g. echo-50x64),
                       daytime, idle   (default $SCENARIOS)
-  --servers LIST      comma list from: netkit,c-epoll,tokio,xinetd,socat,ncat
+  --servers LIST      comma list from: netkit,c-epoll,tokio,xinetd,socat,ncat;
+                      netkit-N is netkit with --threads N
   --idle-servers LIST servers that get the idle test (default $IDLE_SERVERS)
   --idle-conns N      connections held by the idle test (default $IDLE_CONNS)
   --skip LIST         server:scenario pairs to leave out
@@ -230,16 +231,14 @@ server_cmd() {
   local name=$1 mode=$2 port=$3 dir=$4
   CMD=() SKIP_REASON=""
   case $name in
-    netkit)
+    netkit | netkit-[0-9]*)
       ((NETKIT_BUILD_FAILED == 0)) || { SKIP_REASON="netkit did not build"; return 1; }
       [[ -x $NETKIT_BIN ]] || { SKIP_REASON="no netkit binary at $NETKIT_BIN"; return 1; }
-      if [[ $mode == echo ]]; then
-        # shellcheck disable=SC2206  # intentional word splitting
-        CMD=("$NETKIT_BIN" echo serve --bind 127.0.0.1 --port "$port" -q $NETKIT_LIMIT_ARGS)
-      else
-        # shellcheck disable=SC2206
-        CMD=("$NETKIT_BIN" daytime serve --bind 127.0.0.1 --port "$port" -q $NETKIT_LIMIT_ARGS)
-      fi ;;
+      # netkit-N: the same server with --threads N (event loops), to compare loop counts
+      local threads=()
+      [[ $name == netkit-* ]] && threads=(--threads "${name#netkit-}")
+      # shellcheck disable=SC2206  # intentional word splitting
+      CMD=("$NETKIT_BIN" "$mode" serve --bind 127.0.0.1 --port "$port" -q "${threads[@]}" $NETKIT_LIMIT_ARGS) ;;
     c-epoll)
       [[ -x $TARGET/c-epoll-echo ]] || { SKIP_REASON="C server not built"; return 1; }
       CMD=("$TARGET/c-epoll-echo" "$mode" "$port") ;;
