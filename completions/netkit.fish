@@ -43,7 +43,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
-complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l utc -d 'Write UTC instead of local time (local time honours TZ)'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
@@ -76,7 +76,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd'

@@ -33,8 +33,10 @@ socket activation) hand listening sockets to a server, which then serves them in
 const SERVER_NOTES: &str = "\
 Servers bind :: with IPV6_V6ONLY off, so IPv4 and IPv6 clients both reach them (0.0.0.0 where \
 IPv6 is missing), set SO_REUSEADDR, and log the address actually bound, so --port 0 is usable. \
-They run one event loop per core: the number of threads does not grow with connections, and a \
-slow or silent client never delays another. With --udp, datagrams from ports 0, 7, 13, 17, 19 \
+They run a fixed number of event loops, one per core but one (the kernel's TCP work and clients \
+on the same machine need a core; --threads sets it), each with its own listening and UDP socket \
+in an SO_REUSEPORT group, so the kernel shares clients out without waking every loop. The number \
+of threads does not grow with connections, and a slow or silent client never delays another. With --udp, datagrams from ports 0, 7, 13, 17, 19 \
 and 37 (services that answer anything) are never answered, and replies to one address follow a \
 token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new \
 connections are closed at once, with at most one warning a second. SIGINT or SIGTERM stops \
@@ -117,7 +119,7 @@ pub struct ServerArgs {
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub udp_rate: u32,
-    /// Event loops (threads) serving connections [default: one per core].
+    /// Event loops (threads) serving connections [default: one per core but one, at least 1].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Serve one connection on stdin/stdout, as started by inetd or xinetd.

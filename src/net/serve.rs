@@ -1,4 +1,4 @@
-//! The server core: a fixed pool of event loops (mio), one per core, sharing the listeners.
+//! The server core: a fixed pool of event loops (mio), each with its own sockets.
 //!
 //! Each loop owns its connections; the only per-connection memory while a client is idle is
 //! the small `Conn` record. Received bytes land in the loop's one buffer and are answered at
@@ -6,7 +6,7 @@
 //! connection is not read again until the backlog is written (back-pressure).
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -127,26 +127,11 @@ impl<S: Service + 'static> Server<S> {
         }
     }
 
-    /// Serves `sockets` on `loops` threads until stopped; each loop polls every socket.
+    /// Serves each set of sockets on a loop (thread) of its own until stopped.
     ///
     /// The sockets are closed when the loops stop, so that a stopping server refuses new
     /// connections instead of leaving them queued. When one loop fails, all stop.
-    pub fn run(&self, sockets: Sockets, loops: usize) -> io::Result<()> {
-        let mut sets = Vec::new();
-        for _ in 1..loops.max(1) {
-            let tcp = sockets
-                .tcp
-                .iter()
-                .map(TcpListener::try_clone)
-                .collect::<io::Result<Vec<_>>>()?;
-            let udp = sockets
-                .udp
-                .iter()
-                .map(UdpSocket::try_clone)
-                .collect::<io::Result<Vec<_>>>()?;
-            sets.push(Sockets { tcp, udp });
-        }
-        sets.push(sockets);
+    pub fn run(&self, sets: Vec<Sockets>) -> io::Result<()> {
         let mut prepared = Vec::new();
         for set in sets {
             let poll = Poll::new()?;

@@ -17,40 +17,111 @@ pub struct Sockets {
     pub udp: Vec<UdpSocket>,
 }
 
+impl Sockets {
+    /// One set per event loop, each a duplicate of these same sockets: for sockets handed
+    /// over (systemd), which cannot be multiplied; every loop then polls all of them.
+    pub fn share(self, loops: usize) -> io::Result<Vec<Sockets>> {
+        let mut sets = Vec::with_capacity(loops.max(1));
+        for _ in 1..loops.max(1) {
+            sets.push(Sockets {
+                tcp: self
+                    .tcp
+                    .iter()
+                    .map(TcpListener::try_clone)
+                    .collect::<io::Result<_>>()?,
+                udp: self
+                    .udp
+                    .iter()
+                    .map(UdpSocket::try_clone)
+                    .collect::<io::Result<_>>()?,
+            });
+        }
+        sets.push(self);
+        Ok(sets)
+    }
+}
+
 /// A listening TCP socket bound to `bind` (default `::` dual-stack, `0.0.0.0` without IPv6).
 ///
 /// SO_REUSEADDR is set on Unix so a restarted server binds at once; the socket is left
 /// blocking, and whoever serves it decides. Errors name the address and say whether the
 /// port is privileged or taken.
 pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpListener> {
-    bind_server(bind, port, Type::STREAM, Some(backlog)).map(Socket::into)
+    let mut group = bind_listeners(bind, port, backlog, 1)?;
+    Ok(group.remove(0))
 }
 
-/// A UDP socket bound like `bind_listener`'s, for a datagram server.
-pub fn bind_udp(bind: Option<&str>, port: u16) -> Result<UdpSocket> {
-    bind_server(bind, port, Type::DGRAM, None).map(Socket::into)
+/// `count` listening sockets on one address and port, bound like `bind_listener`'s; more than
+/// one form an SO_REUSEPORT group, so each event loop accepts from its own queue, which the
+/// kernel fills evenly, instead of every loop waking for every connection.
+pub fn bind_listeners(
+    bind: Option<&str>,
+    port: u16,
+    backlog: u32,
+    count: usize,
+) -> Result<Vec<TcpListener>> {
+    let group = bind_server(bind, port, Type::STREAM, count)?;
+    let backlog = backlog.min(i32::MAX as u32) as i32;
+    group
+        .into_iter()
+        .map(|socket| {
+            // the group's last bind succeeded, so only something as odd as a full descriptor
+            // table can fail here
+            socket.listen(backlog).map_err(|source| Error::Bind {
+                addr: local_name(&socket),
+                port,
+                source,
+            })?;
+            Ok(socket.into())
+        })
+        .collect()
 }
 
-fn bind_server(bind: Option<&str>, port: u16, kind: Type, backlog: Option<u32>) -> Result<Socket> {
+/// `count` UDP sockets bound like `bind_listeners`', for a datagram server; a group shares
+/// out the datagrams by source address.
+pub fn bind_udp(bind: Option<&str>, port: u16, count: usize) -> Result<Vec<UdpSocket>> {
+    let group = bind_server(bind, port, Type::DGRAM, count)?;
+    Ok(group.into_iter().map(Socket::into).collect())
+}
+
+/// Binds `count` sockets to one address.
+///
+/// The first bind is made without SO_REUSEPORT, so that a port already in use is reported
+/// even when its holder would let a group join it (another netkit of the same user would be
+/// given half the traffic without a word). The group is then bound to the address that first
+/// socket got (the port `--port 0` was given), after it is closed.
+fn bind_server(bind: Option<&str>, port: u16, kind: Type, count: usize) -> Result<Vec<Socket>> {
     let addr = match bind {
         Some(text) => addr::bind_addr(text, port)?,
         None => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
     };
-    let bound = match bind_on(addr, kind, backlog) {
-        Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
-            let v4 = SocketAddr::from(([0, 0, 0, 0], port));
-            bind_on(v4, kind, backlog).map_err(|e| (v4, e))
-        }
-        result => result.map_err(|e| (addr, e)),
-    };
-    bound.map_err(|(addr, source)| Error::Bind {
+    let bind_error = |addr: SocketAddr, source| Error::Bind {
         addr: addr.to_string(),
         port,
         source,
-    })
+    };
+    let first = match bind_on(addr, kind, false) {
+        Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
+            let v4 = SocketAddr::from(([0, 0, 0, 0], port));
+            bind_on(v4, kind, false).map_err(|e| bind_error(v4, e))
+        }
+        result => result.map_err(|e| bind_error(addr, e)),
+    }?;
+    if count <= 1 {
+        return Ok(vec![first]);
+    }
+    let bound = first
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .ok_or_else(|| Error::Failed("cannot read the bound address".into()))?;
+    drop(first);
+    (0..count)
+        .map(|_| bind_on(bound, kind, true).map_err(|e| bind_error(bound, e)))
+        .collect()
 }
 
-fn bind_on(addr: SocketAddr, kind: Type, backlog: Option<u32>) -> io::Result<Socket> {
+fn bind_on(addr: SocketAddr, kind: Type, reuse_port: bool) -> io::Result<Socket> {
     let protocol = if kind == Type::STREAM {
         Protocol::TCP
     } else {
@@ -67,11 +138,20 @@ fn bind_on(addr: SocketAddr, kind: Type, backlog: Option<u32>) -> io::Result<Soc
     if kind == Type::STREAM {
         socket.set_reuse_address(true)?;
     }
-    socket.bind(&SockAddr::from(addr))?;
-    if let Some(backlog) = backlog {
-        socket.listen(backlog.min(i32::MAX as u32) as i32)?;
+    #[cfg(unix)]
+    if reuse_port {
+        socket.set_reuse_port(true)?;
     }
+    socket.bind(&SockAddr::from(addr))?;
     Ok(socket)
+}
+
+fn local_name(socket: &Socket) -> String {
+    socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map_or_else(|| "the listening socket".into(), |a| a.to_string())
 }
 
 fn is_ipv6_unavailable(err: &io::Error) -> bool {

@@ -194,10 +194,12 @@ fn service_names_are_ports() {
 
 #[test]
 fn port_in_use_is_reported() {
-    let server = spawn(&["daytime", "serve"]);
+    // the holder's loops share the port (SO_REUSEPORT); that must not let a second server in
+    let server = spawn(&["daytime", "serve", "--threads", "2"]);
     let port = server.port();
     netkit()
         .args(["daytime", "serve", "--bind", "127.0.0.1", "--port", &port])
+        .args(["--threads", "2"])
         .assert()
         .code(1)
         .stderr(format!(

@@ -83,6 +83,55 @@ fn a_thousand_clients_at_once_get_their_own_data() {
     }
 }
 
+/// Sockets on `port` in `/proc/net/{table}` (IPv4) whose state is `state` (hex, as there).
+fn sockets_on(table: &str, port: u16, state: &str) -> usize {
+    let text = std::fs::read_to_string(format!("/proc/net/{table}")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields[1].ends_with(&format!(":{port:04X}")) && fields[3] == state
+        })
+        .count()
+}
+
+#[test]
+fn each_event_loop_serves_its_own_sockets() {
+    let server = spawn(&["echo", "serve", "--tcp", "--udp", "--threads", "3"]);
+    let port = server.addr().port();
+    // 0A is LISTEN; 07 is what an unconnected UDP socket shows
+    assert_eq!(sockets_on("tcp", port, "0A"), 3, "listening sockets");
+    assert_eq!(sockets_on("udp", port, "07"), 3, "UDP sockets");
+    // the kernel spreads clients over the group by address and port: every one is answered
+    let mut clients: Vec<TcpStream> = (0..30)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client.write_all(format!("tcp {i}\n").as_bytes()).unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut got = vec![0; format!("tcp {i}\n").len()];
+        client.read_exact(&mut got).unwrap();
+        assert_eq!(got, format!("tcp {i}\n").as_bytes());
+    }
+    for i in 0..30 {
+        let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.connect(server.addr()).unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let sent = format!("udp {i}");
+        let mut buf = [0u8; 64];
+        // a datagram can be lost; a few tries, each waiting for the reply
+        let got = (0..3).find_map(|_| {
+            client.send(sent.as_bytes()).unwrap();
+            client.recv(&mut buf).ok()
+        });
+        assert_eq!(got.map(|n| &buf[..n]), Some(sent.as_bytes()), "{sent}");
+    }
+}
+
 #[test]
 fn a_silent_client_does_not_delay_another() {
     let server = spawn(&["echo", "serve"]);

@@ -163,13 +163,16 @@ fn nc_gets_a_udp_echo() {
 
 #[test]
 fn a_second_udp_server_on_the_port_is_refused() {
-    let server = spawn(&["echo", "serve", "--udp"]);
+    // the holder's loops share the port (SO_REUSEPORT); that must not let a second server in
+    let server = spawn(&["echo", "serve", "--udp", "--threads", "2"]);
     let port = server.port();
     netkit()
         .args([
             "echo",
             "serve",
             "--udp",
+            "--threads",
+            "2",
             "--bind",
             "127.0.0.1",
             "--port",
