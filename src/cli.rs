@@ -32,16 +32,17 @@ socket activation) hand listening sockets to a server, which then serves them in
 
 const SERVER_NOTES: &str = "\
 Servers bind :: with IPV6_V6ONLY off, so IPv4 and IPv6 clients both reach them (0.0.0.0 where \
-IPv6 is missing), set SO_REUSEADDR, and log the address actually bound, so --port 0 is usable. \
-They run a fixed number of event loops, one per core but one (the kernel's TCP work and clients \
-on the same machine need a core; --threads sets it), each with its own listening and UDP socket \
-in an SO_REUSEPORT group, so the kernel shares clients out without waking every loop. The number \
-of threads does not grow with connections, and a slow or silent client never delays another. With --udp, datagrams from ports 0, 7, 13, 17, 19 \
-and 37 (services that answer anything) are never answered, and replies to one address follow a \
-token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new \
-connections are closed at once, with at most one warning a second. SIGINT or SIGTERM stops \
-accepting, gives open sessions 2 seconds, and exits 0. Under --inetd, nothing is logged: stderr \
-is the client's socket there.";
+IPv6 is missing), set SO_REUSEADDR on TCP, and log the address actually bound, so --port 0 is \
+usable. They run a fixed number of event loops, one per core but one (the kernel's TCP work and \
+clients on the same machine need a core; --threads sets it). With more than one, each loop has \
+its own listening and UDP socket in an SO_REUSEPORT group, and the kernel shares clients out by \
+their address and port (sockets handed over by systemd are shared by all loops instead). The \
+number of threads does not grow with connections, and a slow or silent client never delays \
+another. With --udp, datagrams from ports 0, 7, 13, 17, 19 and 37 (services that answer \
+anything) are never answered, and replies to one address follow a token bucket of --udp-rate \
+per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
+with at most one warning a second. SIGINT or SIGTERM stops accepting, gives open sessions 2 \
+seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's socket there.";
 
 const DAYTIME_NOTES: &str = "\
 Lines end in CR LF in every format. ctime (the default) is Wed Nov 25 11:31:40 2026, the day \

@@ -147,6 +147,8 @@ fn bind(args: &ServerArgs, port: u16, loops: usize) -> Result<Vec<socket::Socket
     const TRIES: usize = 8;
     let bind = args.bind.as_deref();
     let mut attempt = 1;
+    // ports tried and given up are held until the end, so that none is handed out again
+    let mut given_up = Vec::new();
     loop {
         let mut sets: Vec<socket::Sockets> = (0..loops).map(|_| Default::default()).collect();
         let mut udp_port = port;
@@ -173,6 +175,7 @@ fn bind(args: &ServerArgs, port: u16, loops: usize) -> Result<Vec<socket::Socket
                         && attempt < TRIES =>
                 {
                     attempt += 1;
+                    given_up.push(sets);
                     continue;
                 }
                 Err(err) => return Err(err),

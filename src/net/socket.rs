@@ -53,44 +53,39 @@ pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpL
 
 /// `count` listening sockets on one address and port, bound like `bind_listener`'s; more than
 /// one form an SO_REUSEPORT group, so each event loop accepts from its own queue, which the
-/// kernel fills evenly, instead of every loop waking for every connection.
+/// kernel fills by a hash of the client's address and port, instead of every loop waking for
+/// every connection.
 pub fn bind_listeners(
     bind: Option<&str>,
     port: u16,
     backlog: u32,
     count: usize,
 ) -> Result<Vec<TcpListener>> {
-    let group = bind_server(bind, port, Type::STREAM, count)?;
     let backlog = backlog.min(i32::MAX as u32) as i32;
-    group
-        .into_iter()
-        .map(|socket| {
-            // the group's last bind succeeded, so only something as odd as a full descriptor
-            // table can fail here
-            socket.listen(backlog).map_err(|source| Error::Bind {
-                addr: local_name(&socket),
-                port,
-                source,
-            })?;
-            Ok(socket.into())
-        })
-        .collect()
-}
-
-/// `count` UDP sockets bound like `bind_listeners`', for a datagram server; a group shares
-/// out the datagrams by source address.
-pub fn bind_udp(bind: Option<&str>, port: u16, count: usize) -> Result<Vec<UdpSocket>> {
-    let group = bind_server(bind, port, Type::DGRAM, count)?;
+    let group = bind_server(bind, port, Type::STREAM, Some(backlog), count)?;
     Ok(group.into_iter().map(Socket::into).collect())
 }
 
-/// Binds `count` sockets to one address.
+/// `count` UDP sockets bound like `bind_listeners`', for a datagram server; a group shares
+/// the datagrams out by the client's address and port.
+pub fn bind_udp(bind: Option<&str>, port: u16, count: usize) -> Result<Vec<UdpSocket>> {
+    let group = bind_server(bind, port, Type::DGRAM, None, count)?;
+    Ok(group.into_iter().map(Socket::into).collect())
+}
+
+/// Binds (and, given a backlog, listens on) `count` sockets on one address.
 ///
-/// The first bind is made without SO_REUSEPORT, so that a port already in use is reported
-/// even when its holder would let a group join it (another netkit of the same user would be
-/// given half the traffic without a word). The group is then bound to the address that first
-/// socket got (the port `--port 0` was given), after it is closed.
-fn bind_server(bind: Option<&str>, port: u16, kind: Type, count: usize) -> Result<Vec<Socket>> {
+/// The first is bound and listening before it allows SO_REUSEPORT: a port someone holds is
+/// "in use" as ever, and a second netkit starting on the same port finds this one's socket
+/// taken rather than joining the group unnoticed (SO_REUSEPORT lets any process of the same
+/// user in). The rest of the group then binds to the address the first got (`--port 0`).
+fn bind_server(
+    bind: Option<&str>,
+    port: u16,
+    kind: Type,
+    backlog: Option<i32>,
+    count: usize,
+) -> Result<Vec<Socket>> {
     let addr = match bind {
         Some(text) => addr::bind_addr(text, port)?,
         None => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
@@ -100,10 +95,10 @@ fn bind_server(bind: Option<&str>, port: u16, kind: Type, count: usize) -> Resul
         port,
         source,
     };
-    let first = match bind_on(addr, kind, false) {
+    let first = match bind_on(addr, kind, backlog, false) {
         Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
             let v4 = SocketAddr::from(([0, 0, 0, 0], port));
-            bind_on(v4, kind, false).map_err(|e| bind_error(v4, e))
+            bind_on(v4, kind, backlog, false).map_err(|e| bind_error(v4, e))
         }
         result => result.map_err(|e| bind_error(addr, e)),
     }?;
@@ -115,13 +110,22 @@ fn bind_server(bind: Option<&str>, port: u16, kind: Type, count: usize) -> Resul
         .ok()
         .and_then(|a| a.as_socket())
         .ok_or_else(|| Error::Failed("cannot read the bound address".into()))?;
-    drop(first);
-    (0..count)
-        .map(|_| bind_on(bound, kind, true).map_err(|e| bind_error(bound, e)))
-        .collect()
+    first
+        .set_reuse_port(true)
+        .map_err(|e| bind_error(bound, e))?;
+    let mut group = vec![first];
+    for _ in 1..count {
+        group.push(bind_on(bound, kind, backlog, true).map_err(|e| bind_error(bound, e))?);
+    }
+    Ok(group)
 }
 
-fn bind_on(addr: SocketAddr, kind: Type, reuse_port: bool) -> io::Result<Socket> {
+fn bind_on(
+    addr: SocketAddr,
+    kind: Type,
+    backlog: Option<i32>,
+    reuse_port: bool,
+) -> io::Result<Socket> {
     let protocol = if kind == Type::STREAM {
         Protocol::TCP
     } else {
@@ -138,20 +142,14 @@ fn bind_on(addr: SocketAddr, kind: Type, reuse_port: bool) -> io::Result<Socket>
     if kind == Type::STREAM {
         socket.set_reuse_address(true)?;
     }
-    #[cfg(unix)]
     if reuse_port {
         socket.set_reuse_port(true)?;
     }
     socket.bind(&SockAddr::from(addr))?;
+    if let Some(backlog) = backlog {
+        socket.listen(backlog)?;
+    }
     Ok(socket)
-}
-
-fn local_name(socket: &Socket) -> String {
-    socket
-        .local_addr()
-        .ok()
-        .and_then(|a| a.as_socket())
-        .map_or_else(|| "the listening socket".into(), |a| a.to_string())
 }
 
 fn is_ipv6_unavailable(err: &io::Error) -> bool {
