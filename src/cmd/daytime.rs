@@ -1,5 +1,6 @@
 //! Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
@@ -22,6 +23,10 @@ const MAX_REPLY: usize = 64 * 1024;
 struct Daytime {
     format: Format,
     utc: bool,
+    /// The line of the current second: lines have whole seconds, so every client in one second
+    /// gets the same bytes, and the zone lookup and formatting are done once a second, not for
+    /// each of thousands of connections.
+    line: Mutex<(i64, Vec<u8>)>,
 }
 
 impl Service for Daytime {
@@ -30,13 +35,23 @@ impl Service for Daytime {
     }
 
     fn greet(&self, out: &mut Vec<u8>) -> Next {
-        match self.format.render(OffsetDateTime::now_utc(), self.utc) {
-            Ok(line) => {
-                out.extend_from_slice(line.as_bytes());
-                out.extend_from_slice(b"\r\n");
+        let now = OffsetDateTime::now_utc();
+        let mut line = self.line.lock().unwrap_or_else(|e| e.into_inner());
+        if line.0 != now.unix_timestamp() || line.1.is_empty() {
+            match self.format.render(now, self.utc) {
+                Ok(text) => {
+                    line.1.clear();
+                    line.1.extend_from_slice(text.as_bytes());
+                    line.1.extend_from_slice(b"\r\n");
+                    line.0 = now.unix_timestamp();
+                }
+                Err(err) => {
+                    crate::error!("daytime", "cannot format the time: {err}");
+                    return Next::Close;
+                }
             }
-            Err(err) => crate::error!("daytime", "cannot format the time: {err}"),
         }
+        out.extend_from_slice(&line.1);
         Next::Close
     }
 
@@ -49,6 +64,7 @@ pub fn serve(args: DaytimeServeArgs) -> Result<()> {
     let service = Daytime {
         format: args.format,
         utc: args.utc,
+        line: Mutex::new((0, Vec::new())),
     };
     super::serve(service, &args.server, args.port, PORT, None)
 }
