@@ -157,7 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object')
-            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Measure over UDP')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')

@@ -143,7 +143,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --json 'Print the result as one JSON object'
-            cand --udp 'Measure over UDP'
+            cand --udp 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure'
             cand -4 'Use IPv4 addresses only'
             cand -6 'Use IPv6 addresses only'
             cand --trace 'Narrate the socket''s life on stderr, step by step'

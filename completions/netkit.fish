@@ -99,7 +99,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l depth -d 'Messages in flight on each connection' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l json -d 'Print the result as one JSON object'
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l udp -d 'Measure over UDP'
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l udp -d 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l trace -d 'Narrate the socket\'s life on stderr, step by step'

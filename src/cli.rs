@@ -245,7 +245,8 @@ pub struct EchoBenchArgs {
     /// Print the result as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Measure over UDP.
+    /// Measure over UDP: a socket per connection, a datagram per message (at most 65507
+    /// bytes); an echo missing after 1 s is counted lost, not a failure.
     #[arg(long)]
     pub udp: bool,
     #[command(flatten)]

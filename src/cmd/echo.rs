@@ -297,8 +297,18 @@ impl Stats {
 }
 
 pub fn bench(args: EchoBenchArgs) -> Result<()> {
-    if args.udp {
-        return Err(Error::NotImplemented("echo bench --udp".into()));
+    if args.udp && args.size as usize > bench::MAX_DATAGRAM {
+        use clap::CommandFactory;
+        crate::cli::Cli::command()
+            .error(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "--size {} does not fit in one UDP datagram (at most {})",
+                    args.size,
+                    bench::MAX_DATAGRAM
+                ),
+            )
+            .exit();
     }
     let port = args.port.unwrap_or(PORT);
     // one descriptor per connection; a refusal shows up below as connection errors
@@ -311,11 +321,12 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
         duration: args.duration,
         connect_timeout: args.client.timeout(Some(REPLY_WAIT)),
         trace: Trace::new(args.client.trace),
+        udp: args.udp,
     };
     // the live line is for people watching; indicatif draws nothing when stderr is not a terminal
     let live =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    let report = bench::run(&load, |r| {
+    let tick = |r: &bench::Report| {
         let secs = r.elapsed.as_secs_f64();
         live.set_message(format!(
             "{:.0} messages/s, {:.1} MB/s, {} errors",
@@ -324,7 +335,8 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
             r.errors
         ));
         live.tick();
-    })?;
+    };
+    let report = bench::run(&load, tick)?;
     live.finish_and_clear();
     let target = addr::host_port(&args.host, port);
     super::print(
@@ -354,12 +366,20 @@ fn rates(report: &bench::Report) -> (f64, f64) {
 fn summary(report: &bench::Report, load: &bench::Load, target: &str) -> String {
     let (per_sec, mb) = rates(report);
     let ms = |q: f64| report.latency.value_at_quantile(q) as f64 / 1e6;
+    let (flows, losses) = if load.udp {
+        (
+            "UDP sockets",
+            format!(", lost {}, late {}", report.lost, report.late),
+        )
+    } else {
+        ("connections", String::new())
+    };
     format!(
-        "{target}: {} connections, {}-byte messages, depth {}, {:.1} s\n\
+        "{target}: {} {flows}, {}-byte messages, depth {}, {:.1} s\n\
          messages/s {per_sec:.0}\n\
          MB/s       {mb:.2}\n\
          latency    p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
-         errors {}, mismatches {}, starved {} of {} connections\n",
+         errors {}, mismatches {}{losses}, starved {} of {} {flows}\n",
         load.connections,
         load.size,
         load.depth,
@@ -390,7 +410,10 @@ fn json(report: &bench::Report, load: &bench::Load) -> String {
         "max_us": us(report.latency.max()),
         "errors": report.errors,
         "mismatches": report.mismatches,
+        "lost": report.lost,
+        "late": report.late,
         "starved": report.starved,
+        "transport": if load.udp { "udp" } else { "tcp" },
     });
     format!("{value}\n")
 }

@@ -25,6 +25,11 @@ pub fn connect(
 ) -> Result<(UdpSocket, SocketAddr)> {
     let addrs = addr::resolve_traced(host, port, family, trace)?;
     let peer = addrs[0];
+    Ok((connect_to(peer, trace)?, peer))
+}
+
+/// A UDP socket whose default peer is `peer`.
+pub fn connect_to(peer: SocketAddr, trace: &Trace) -> Result<UdpSocket> {
     let failed = |source| Error::Connect {
         addr: peer.to_string(),
         source,
@@ -40,7 +45,7 @@ pub fn connect(
     if let Ok(local) = socket.local_addr() {
         trace.step(format_args!("default peer {peer}, local address {local}"));
     }
-    Ok((socket, peer))
+    Ok(socket)
 }
 
 /// Sends `request` and waits for one datagram back; within `wait` in all, the request is sent

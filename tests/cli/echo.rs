@@ -455,18 +455,14 @@ impl StdinBytes for Command {
     }
 }
 
-fn bench_json(port: &str, extra: &[&str], code: i32) -> serde_json::Value {
-    let mut args = vec![
-        "echo",
-        "bench",
-        "127.0.0.1",
-        port,
-        "--connections",
-        "4",
-        "--duration",
-        "0.5",
-        "--json",
-    ];
+/// `echo bench --json` with `extra`; 4 connections for 0.5 s unless `extra` says otherwise.
+pub fn bench_json(port: &str, extra: &[&str], code: i32) -> serde_json::Value {
+    let mut args = vec!["echo", "bench", "127.0.0.1", port, "--json"];
+    for (flag, default) in [("--connections", "4"), ("--duration", "0.5")] {
+        if !extra.contains(&flag) {
+            args.extend([flag, default]);
+        }
+    }
     args.extend_from_slice(extra);
     let out = netkit()
         .args(&args)

@@ -212,3 +212,85 @@ fn an_over_long_udp_echo_is_a_mismatch() {
             "netkit: 127.0.0.1:{port} sent 6 bytes more than the message\n"
         ));
 }
+
+#[test]
+fn echo_bench_over_udp_verifies_netkit_echo_serve() {
+    let server = spawn(&["echo", "serve", "--udp", "--udp-rate", "1000000"]);
+    // a few 64 KiB datagrams fill a socket's receive buffer, and the kernel drops the rest
+    // (counted lost after a second): the largest size runs alone
+    for (size, connections, depth) in [("1", "4", "2"), ("1400", "4", "2"), ("65507", "1", "1")] {
+        let result = crate::echo::bench_json(
+            &server.port(),
+            &[
+                "--udp",
+                "--size",
+                size,
+                "--connections",
+                connections,
+                "--depth",
+                depth,
+            ],
+            0,
+        );
+        assert_eq!(result["transport"], "udp", "{result}");
+        assert_eq!(result["mismatches"], 0, "{result}");
+        assert_eq!(result["errors"], 0, "{result}");
+        assert_eq!(result["starved"], 0, "{result}");
+        assert!(result["messages"].as_u64().unwrap() > 0, "{result}");
+    }
+}
+
+#[test]
+fn echo_bench_over_udp_detects_a_corrupting_server() {
+    // answers every datagram with its byte 0 flipped
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            buf[0] ^= 0x20;
+            let _ = socket.send_to(&buf[..n], from);
+        }
+    });
+    let result = crate::echo::bench_json(&port.to_string(), &["--udp"], 1);
+    assert!(result["mismatches"].as_u64().unwrap() > 0, "{result}");
+    assert_eq!(result["messages"], 0, "{result}");
+}
+
+#[test]
+fn echo_bench_over_udp_counts_what_a_rate_limit_drops() {
+    // one reply a second: the second datagram is dropped and counted lost after a second
+    let server = spawn(&["echo", "serve", "--udp", "--udp-rate", "1"]);
+    let result = crate::echo::bench_json(
+        &server.port(),
+        &["--udp", "--connections", "1", "--duration", "1.5"],
+        0,
+    );
+    assert!(result["lost"].as_u64().unwrap() >= 1, "{result}");
+    assert!(result["messages"].as_u64().unwrap() >= 1, "{result}");
+    assert_eq!(result["mismatches"], 0, "{result}");
+}
+
+#[test]
+fn echo_bench_over_udp_to_a_closed_port_is_refused() {
+    let port = closed_udp_port();
+    netkit()
+        .args(["echo", "bench", "--udp", "127.0.0.1", &port.to_string()])
+        .args(["-d", "0.5"])
+        .assert()
+        .code(4)
+        .stderr(format!(
+            "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
+        ));
+}
+
+#[test]
+fn echo_bench_over_udp_refuses_a_size_above_a_datagram() {
+    netkit()
+        .args(["echo", "bench", "--udp", "127.0.0.1", "--size", "65508"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--size 65508 does not fit in one UDP datagram (at most 65507)",
+        ));
+}
