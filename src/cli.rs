@@ -123,7 +123,8 @@ pub struct ServerArgs {
     /// Event loops (threads) serving connections [default: one per core but one, at least 1].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Serve one connection on stdin/stdout, as started by inetd or xinetd.
+    /// Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a
+    /// `wait` service), answer datagrams on the socket in stdin until 10 s pass without one.
     #[arg(long)]
     pub inetd: bool,
     /// Log only warnings and errors.

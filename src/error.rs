@@ -27,9 +27,6 @@ pub enum Error {
     #[error("{0}")]
     Failed(String),
 
-    #[error("'{0}' is not implemented yet")]
-    NotImplemented(String),
-
     /// The reader of stdout went away (`| head -c1`): the end of the job, not a failure.
     #[error("stdout closed")]
     StdoutClosed,
@@ -56,7 +53,7 @@ impl Error {
         match self {
             Error::Resolve { .. } => 3,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
-            Error::Bind { .. } | Error::Failed(_) | Error::NotImplemented(_) => 1,
+            Error::Bind { .. } | Error::Failed(_) => 1,
             Error::StdoutClosed => 0,
         }
     }

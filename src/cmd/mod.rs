@@ -56,15 +56,32 @@ fn serve<S: Service + 'static>(
     idle_timeout: Option<Duration>,
 ) -> Result<()> {
     let name = service.name();
-    if args.inetd && args.udp {
-        return Err(Error::NotImplemented(format!("{name} serve --inetd --udp")));
-    }
     if args.inetd {
         // stderr is the client's socket too under inetd: a log line would reach the client
         log::silence();
+        let stdin = std::io::stdin();
+        // a datagram service (`wait`): inetd hands over its bound socket itself
+        let datagram = socket2::SockRef::from(&stdin)
+            .r#type()
+            .is_ok_and(|k| k == socket2::Type::DGRAM);
+        if args.udp || datagram {
+            use std::os::fd::AsFd;
+            if !datagram {
+                return Err(Error::Failed(format!(
+                    "{name} serve --inetd --udp: stdin is not a datagram socket"
+                )));
+            }
+            let socket: std::net::UdpSocket = stdin
+                .as_fd()
+                .try_clone_to_owned()
+                .map_err(|e| Error::io("cannot use stdin", e))?
+                .into();
+            // nobody to tell: stderr may be the socket too
+            let _ = inetd::datagrams(&service, &socket, args.udp_rate, inetd::DATAGRAM_LINGER);
+            return Ok(());
+        }
         // an idle client must not hold the process for ever; stdin is the socket (or a pipe,
         // where there is nothing to set)
-        let stdin = std::io::stdin();
         let _ = socket2::SockRef::from(&stdin).set_read_timeout(idle_timeout);
         // the client went away or fell silent: there is nobody to tell, and stderr is the socket
         let _ = inetd::converse(&service, stdin.lock(), std::io::stdout().lock());

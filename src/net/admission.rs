@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Source ports of services that answer whatever they get (echo, daytime, qotd, chargen,
+/// time) and port 0: replying to them could start an endless ping-pong between two servers.
+const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
+
 pub struct Admission {
     max_connections: usize,
     max_per_source: usize,
@@ -61,8 +65,19 @@ impl Admission {
         }
     }
 
+    /// Whether a datagram from `peer` gets an answer now (taking a token), or why not.
+    pub fn udp_answer(&self, peer: SocketAddr, now: Instant) -> Result<(), &'static str> {
+        if REFLECTORS.contains(&peer.port()) {
+            return Err("a reflecting port");
+        }
+        if !self.udp_allow(peer.ip(), now) {
+            return Err("over --udp-rate");
+        }
+        Ok(())
+    }
+
     /// Whether one more UDP reply to `ip` fits its bucket now (and takes it).
-    pub fn udp_allow(&self, ip: IpAddr, now: Instant) -> bool {
+    fn udp_allow(&self, ip: IpAddr, now: Instant) -> bool {
         let rate = f64::from(self.udp_rate);
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let Buckets { by_source, pruned } = &mut *buckets;

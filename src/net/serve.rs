@@ -36,10 +36,6 @@ pub trait Service: Send + Sync {
     }
 }
 
-/// Source ports of services that answer whatever they get (echo, daytime, qotd, chargen,
-/// time) and port 0: replying to them could start an endless ping-pong between two servers.
-const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
     /// Close once the greeting is sent (daytime).
@@ -406,12 +402,8 @@ impl<'s, S: Service> Loop<'s, S> {
                 }
             };
             let name = self.service.name();
-            if REFLECTORS.contains(&peer.port()) {
-                debug!(name, "ignored a datagram from {peer}: a reflecting port");
-                continue;
-            }
-            if !self.shared.admission.udp_allow(peer.ip(), self.now) {
-                debug!(name, "ignored a datagram from {peer}: over --udp-rate");
+            if let Err(why) = self.shared.admission.udp_answer(peer, self.now) {
+                debug!(name, "ignored a datagram from {peer}: {why}");
                 continue;
             }
             self.answer.clear();

@@ -294,3 +294,82 @@ fn echo_bench_over_udp_refuses_a_size_above_a_datagram() {
             "--size 65508 does not fit in one UDP datagram (at most 65507)",
         ));
 }
+
+#[test]
+fn inetd_wait_mode_answers_datagrams_then_exits_when_quiet() {
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+    // what inetd does for a `wait` datagram service: the bound socket itself is stdin
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    let mut child = Command::new(common::BIN)
+        .args(["echo", "serve", "--inetd", "--udp"])
+        .stdin(Stdio::from(OwnedFd::from(socket)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    client.connect(addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    for message in [&b"one"[..], b"\0\xfftwo"] {
+        client.send(message).unwrap();
+        let n = client.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], message);
+    }
+    // it stays for more, then leaves so that inetd watches the socket again
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exited after two datagrams"
+    );
+    let status = common::wait_for(
+        "the exit after 10 s of quiet",
+        Duration::from_secs(30),
+        || child.try_wait().unwrap(),
+    );
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn inetd_udp_daytime_answers_an_empty_datagram() {
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    // a datagram socket on stdin is served as one, --udp or not
+    let mut child = Command::new(common::BIN)
+        .args([
+            "daytime", "serve", "--inetd", "--utc", "--format", "rfc3339",
+        ])
+        .stdin(Stdio::from(OwnedFd::from(socket)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    netkit()
+        .args([
+            "daytime",
+            "get",
+            "--udp",
+            "127.0.0.1",
+            &addr.port().to_string(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$").unwrap());
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn inetd_udp_without_a_datagram_socket_is_an_error() {
+    netkit()
+        .args(["echo", "serve", "--inetd", "--udp"])
+        .write_stdin("not a socket")
+        .assert()
+        .code(1)
+        .stderr("netkit: echo serve --inetd --udp: stdin is not a datagram socket\n");
+}
