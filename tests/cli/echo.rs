@@ -11,8 +11,8 @@ use predicates::prelude::*;
 use crate::common::{self, inetd, netkit, noise, peer, spawn, wait_for};
 
 /// Writes `data` from a second thread while this one reads the echo, as a fast client does.
-fn echo_through(server: &common::Server, data: Vec<u8>) -> Vec<u8> {
-    let mut stream = TcpStream::connect(server.addr()).unwrap();
+fn echo_through(addr: std::net::SocketAddr, data: Vec<u8>) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
     let mut writer = stream.try_clone().unwrap();
     let sent = data.len();
     let handle = thread::spawn(move || {
@@ -40,7 +40,7 @@ fn binary_payloads_come_back_byte_exact() {
         noise(1 << 20),
     ] {
         assert!(
-            echo_through(&server, data.clone()) == data,
+            echo_through(server.addr(), data.clone()) == data,
             "payload of {} bytes differs",
             data.len()
         );
@@ -130,6 +130,18 @@ fn each_event_loop_serves_its_own_sockets() {
         });
         assert_eq!(got.map(|n| &buf[..n]), Some(sent.as_bytes()), "{sent}");
     }
+}
+
+#[test]
+fn netkit_serves_under_a_real_inetd_as_a_nowait_service() {
+    let Some(inetd) = inetd::Inetd::start(inetd::Service::NetkitEcho) else {
+        return;
+    };
+    let data = noise(100_000);
+    assert!(
+        echo_through(inetd.addr(), data.clone()) == data,
+        "the echo differs from what was sent"
+    );
 }
 
 #[test]
@@ -255,7 +267,7 @@ fn idle_connections_are_closed() {
 #[test]
 fn closed_lines_count_bytes_each_way() {
     let mut server = spawn(&["echo", "serve"]);
-    echo_through(&server, b"12345".to_vec());
+    echo_through(server.addr(), b"12345".to_vec());
     let line = server.wait_log("the closed line", |log| {
         log.lines()
             .find(|l| l.contains("closed"))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::common::{self, netkit, spawn};
+use crate::common::{self, inetd, netkit, spawn};
 
 /// A bound UDP socket that answers nothing: ICMP port unreachable comes back.
 fn closed_udp_port() -> u16 {
@@ -372,4 +372,26 @@ fn inetd_udp_without_a_datagram_socket_is_an_error() {
         .assert()
         .code(1)
         .stderr("netkit: echo serve --inetd --udp: stdin is not a datagram socket\n");
+}
+
+#[test]
+fn netkit_serves_udp_under_a_real_inetd_as_a_wait_service() {
+    let Some(inetd) = inetd::Inetd::start(inetd::Service::NetkitUdpEcho) else {
+        return;
+    };
+    // the first datagram starts netkit on the socket; the second finds it still there
+    for words in [["via", "inetd"], ["and", "again"]] {
+        netkit()
+            .args([
+                "echo",
+                "send",
+                "--udp",
+                "127.0.0.1",
+                &inetd.port().to_string(),
+            ])
+            .args(words)
+            .assert()
+            .success()
+            .stdout(format!("{} {}\n", words[0], words[1]));
+    }
 }

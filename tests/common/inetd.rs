@@ -35,6 +35,26 @@ pub enum Service {
     Echo,
     /// A telnetd launched per connection; it negotiates options and then runs /bin/login.
     Telnet,
+    /// `netkit echo serve --inetd`, started per connection (stream, nowait).
+    NetkitEcho,
+    /// `netkit echo serve --inetd --udp`, handed the bound datagram socket (dgram, wait).
+    NetkitUdpEcho,
+}
+
+impl Service {
+    fn udp(self) -> bool {
+        self == Service::NetkitUdpEcho
+    }
+
+    /// The program and its argv (argv[0] first) for an external netkit service.
+    fn netkit_argv(self) -> Option<String> {
+        let args = match self {
+            Service::NetkitEcho => "echo serve --inetd",
+            Service::NetkitUdpEcho => "echo serve --inetd --udp",
+            _ => return None,
+        };
+        Some(format!("{} netkit {args}", super::BIN))
+    }
 }
 
 /// The two super-servers Debian ships that can run in the foreground from a
@@ -53,6 +73,7 @@ pub struct Inetd {
     port: u16,
     dir: PathBuf,
     flavor: Flavor,
+    udp: bool,
 }
 
 impl Inetd {
@@ -161,7 +182,8 @@ fn launch(
     root: bool,
 ) -> Result<Inetd, Failure> {
     let dir = make_dir().map_err(|e| Failure::Fatal(format!("cannot create temp dir: {e}")))?;
-    let port = free_port().map_err(|e| Failure::Fatal(format!("no free port: {e}")))?;
+    let port =
+        free_port(service.udp()).map_err(|e| Failure::Fatal(format!("no free port: {e}")))?;
     let conf = dir.join("inetd.conf");
     let text = match flavor {
         Flavor::Xinetd => xinetd_conf(service, port, telnetd, root),
@@ -211,6 +233,7 @@ fn launch(
         port,
         dir,
         flavor,
+        udp: service.udp(),
     };
     wait_ready(&mut server)?;
     Ok(server)
@@ -234,7 +257,7 @@ fn wait_ready(server: &mut Inetd) -> Result<(), Failure> {
             Ok(None) => {}
             Err(e) => return Err(Failure::Fatal(format!("cannot poll child: {e}"))),
         }
-        match listener_owned_by(server.port, pid) {
+        match listener_owned_by(server.port, pid, server.udp) {
             Some(true) => return Ok(()),
             Some(false) => {}
             // No /proc/net/tcp (not Linux): fall back to a connect probe.
@@ -284,6 +307,21 @@ fn xinetd_conf(service: Service, port: u16, telnetd: Option<&Path>, root: bool) 
             format!("type = UNLISTED\n\tserver = {}\n", telnetd.display()),
         ),
         (Service::Telnet, None) => unreachable!("start() checks for telnetd"),
+        (netkit, _) => {
+            let argv = netkit.netkit_argv().expect("a netkit service");
+            let (program, args) = argv.split_once(' ').expect("argv has arguments");
+            // server_args starts after argv[0], which xinetd sets to the service name
+            let args = args.split_once(' ').map_or("", |(_, rest)| rest);
+            (
+                "netkit-test",
+                format!("type = UNLISTED\n\tserver = {program}\n\tserver_args = {args}\n"),
+            )
+        }
+    };
+    let (socket_type, protocol, wait) = if service.udp() {
+        ("dgram", "udp", "yes")
+    } else {
+        ("stream", "tcp", "no")
     };
     // `user` may only be set when xinetd can switch to it.
     let user = if root { "\tuser = root\n" } else { "" };
@@ -292,8 +330,8 @@ fn xinetd_conf(service: Service, port: u16, telnetd: Option<&Path>, root: bool) 
     // NOLIBWRAP keeps a host's /etc/hosts.deny out of the tests.
     format!(
         "defaults\n{{\n\tinstances = UNLIMITED\n\tper_source = UNLIMITED\n\tcps = 10000 1\n}}\n\
-         service {name}\n{{\n\t{body}\tsocket_type = stream\n\tprotocol = tcp\n\
-         \tport = {port}\n\tbind = 127.0.0.1\n\twait = no\n{user}\tflags = NOLIBWRAP\n}}\n"
+         service {name}\n{{\n\t{body}\tsocket_type = {socket_type}\n\tprotocol = {protocol}\n\
+         \tport = {port}\n\tbind = 127.0.0.1\n\twait = {wait}\n{user}\tflags = NOLIBWRAP\n}}\n"
     )
 }
 
@@ -324,15 +362,23 @@ fn inetutils_conf(
         (Service::Echo, _) => "/bin/cat cat".to_string(),
         (Service::Telnet, Some(telnetd)) => format!("{} telnetd", telnetd.display()),
         (Service::Telnet, None) => unreachable!("start() checks for telnetd"),
+        (netkit, _) => netkit.netkit_argv().expect("a netkit service"),
     };
-    Ok(format!(
-        "127.0.0.1:{port} stream tcp nowait {user} {server}\n"
-    ))
+    let kind = if service.udp() {
+        "dgram udp wait"
+    } else {
+        "stream tcp nowait"
+    };
+    Ok(format!("127.0.0.1:{port} {kind} {user} {server}\n"))
 }
 
 /// A port the kernel just handed out; another process could still take it
 /// before the server binds, which is what the retries are for.
-fn free_port() -> std::io::Result<u16> {
+fn free_port(udp: bool) -> std::io::Result<u16> {
+    if udp {
+        let socket = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+        return Ok(socket.local_addr()?.port());
+    }
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(listener.local_addr()?.port())
 }
@@ -386,10 +432,15 @@ fn is_root() -> bool {
     unsafe { geteuid() == 0 }
 }
 
-/// Some(true) when `pid` holds a socket listening on 127.0.0.1:`port`;
-/// None when /proc cannot tell.
-fn listener_owned_by(port: u16, pid: u32) -> Option<bool> {
-    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+/// Some(true) when `pid` holds a socket listening on 127.0.0.1:`port` (TCP), or bound
+/// there (UDP); None when /proc cannot tell.
+fn listener_owned_by(port: u16, pid: u32, udp: bool) -> Option<bool> {
+    let (table, state) = if udp {
+        ("/proc/net/udp", "07")
+    } else {
+        ("/proc/net/tcp", "0A")
+    };
+    let table = fs::read_to_string(table).ok()?;
     let local = format!("0100007F:{port:04X}");
     let inodes: Vec<String> = table
         .lines()
@@ -397,7 +448,7 @@ fn listener_owned_by(port: u16, pid: u32) -> Option<bool> {
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
             // fields: sl local rem st tx:rx tr:when retrnsmt uid timeout inode
-            (fields.len() > 9 && fields[1] == local && fields[3] == "0A")
+            (fields.len() > 9 && fields[1] == local && fields[3] == state)
                 .then(|| format!("socket:[{}]", fields[9]))
         })
         .collect();
