@@ -16,6 +16,38 @@ fn closed_udp_port() -> u16 {
     port
 }
 
+/// A UDP server on 127.0.0.1 that answers each datagram with `answer` of it.
+fn udp_peer(answer: impl Fn(&mut Vec<u8>) + Send + 'static) -> u16 {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let mut reply = buf[..n].to_vec();
+            answer(&mut reply);
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    port
+}
+
+/// netkit with ARGS started as inetd starts a `wait` datagram service: a bound UDP socket as
+/// its stdin. Returns the process and the socket's address.
+fn inetd_datagram_service(args: &[&str]) -> (std::process::Child, std::net::SocketAddr) {
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    let child = Command::new(common::BIN)
+        .args(args)
+        .stdin(Stdio::from(OwnedFd::from(socket)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, addr)
+}
+
 #[test]
 fn daytime_over_udp_and_tcp_on_one_port() {
     let mut server = spawn(&[
@@ -187,16 +219,7 @@ fn a_second_udp_server_on_the_port_is_refused() {
 
 #[test]
 fn an_over_long_udp_echo_is_a_mismatch() {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = socket.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 64];
-        if let Ok((n, from)) = socket.recv_from(&mut buf) {
-            let mut reply = buf[..n].to_vec();
-            reply.extend_from_slice(b"EXTRA\n");
-            let _ = socket.send_to(&reply, from);
-        }
-    });
+    let port = udp_peer(|reply| reply.extend_from_slice(b"EXTRA\n"));
     netkit()
         .args([
             "echo",
@@ -243,15 +266,7 @@ fn echo_bench_over_udp_verifies_netkit_echo_serve() {
 #[test]
 fn echo_bench_over_udp_detects_a_corrupting_server() {
     // answers every datagram with its byte 0 flipped
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = socket.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 2048];
-        while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            buf[0] ^= 0x20;
-            let _ = socket.send_to(&buf[..n], from);
-        }
-    });
+    let port = udp_peer(|reply| reply[0] ^= 0x20);
     let result = crate::echo::bench_json(&port.to_string(), &["--udp"], 1);
     assert!(result["mismatches"].as_u64().unwrap() > 0, "{result}");
     assert_eq!(result["messages"], 0, "{result}");
@@ -297,18 +312,7 @@ fn echo_bench_over_udp_refuses_a_size_above_a_datagram() {
 
 #[test]
 fn inetd_wait_mode_answers_datagrams_then_exits_when_quiet() {
-    use std::os::fd::OwnedFd;
-    use std::process::Stdio;
-    // what inetd does for a `wait` datagram service: the bound socket itself is stdin
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = socket.local_addr().unwrap();
-    let mut child = Command::new(common::BIN)
-        .args(["echo", "serve", "--inetd", "--udp"])
-        .stdin(Stdio::from(OwnedFd::from(socket)))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut child, addr) = inetd_datagram_service(&["echo", "serve", "--inetd", "--udp"]);
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
     client.connect(addr).unwrap();
     client
@@ -335,20 +339,10 @@ fn inetd_wait_mode_answers_datagrams_then_exits_when_quiet() {
 
 #[test]
 fn inetd_udp_daytime_answers_an_empty_datagram() {
-    use std::os::fd::OwnedFd;
-    use std::process::Stdio;
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = socket.local_addr().unwrap();
     // a datagram socket on stdin is served as one, --udp or not
-    let mut child = Command::new(common::BIN)
-        .args([
-            "daytime", "serve", "--inetd", "--utc", "--format", "rfc3339",
-        ])
-        .stdin(Stdio::from(OwnedFd::from(socket)))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut child, addr) = inetd_datagram_service(&[
+        "daytime", "serve", "--inetd", "--utc", "--format", "rfc3339",
+    ]);
     netkit()
         .args([
             "daytime",
