@@ -30,6 +30,10 @@ pub enum Error {
     /// The reader of stdout went away (`| head -c1`): the end of the job, not a failure.
     #[error("stdout closed")]
     StdoutClosed,
+
+    /// A failure with nobody to tell: under inetd, stderr is the client's socket.
+    #[error("{0}")]
+    Unheard(String),
 }
 
 impl Error {
@@ -53,14 +57,15 @@ impl Error {
         match self {
             Error::Resolve { .. } => 3,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
-            Error::Bind { .. } | Error::Failed(_) => 1,
+            Error::Bind { .. } | Error::Failed(_) | Error::Unheard(_) => 1,
             Error::StdoutClosed => 0,
         }
     }
 
-    /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word.
+    /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word,
+    /// and an unheard failure must not reach a client.
     pub fn report(&self) -> ExitCode {
-        if !matches!(self, Error::StdoutClosed) {
+        if !matches!(self, Error::StdoutClosed | Error::Unheard(_)) {
             eprintln!("netkit: {self}");
         }
         ExitCode::from(self.exit_code())

@@ -61,15 +61,17 @@ fn serve<S: Service + 'static>(
         log::silence();
         let stdin = std::io::stdin();
         // a datagram service (`wait`): inetd hands over its bound socket itself
-        let datagram = socket2::SockRef::from(&stdin)
-            .r#type()
-            .is_ok_and(|k| k == socket2::Type::DGRAM);
+        let kind = socket2::SockRef::from(&stdin).r#type().ok();
+        let datagram = kind == Some(socket2::Type::DGRAM);
         if args.udp || datagram {
             use std::os::fd::AsFd;
             if !datagram {
-                return Err(Error::Failed(format!(
-                    "{name} serve --inetd --udp: stdin is not a datagram socket"
-                )));
+                let why = format!("{name} serve --inetd --udp: stdin is not a datagram socket");
+                // a stream socket on stdin is a client's connection: not the place for the line
+                return Err(match kind {
+                    Some(_) => Error::Unheard(why),
+                    None => Error::Failed(why),
+                });
             }
             let socket: std::net::UdpSocket = stdin
                 .as_fd()

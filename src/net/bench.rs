@@ -21,8 +21,10 @@ use super::trace::Trace;
 use super::{socket, udp};
 use crate::error::Result;
 
-/// Distinct windows of the pattern; the shift of a message cycles through them.
-const SHIFTS: usize = 251;
+/// Distinct windows of the pattern; the shift of a message cycles through them. A prime above
+/// the largest `--depth` (1024), so that the messages in flight on one connection all differ
+/// (over UDP an echo is told from the others by its bytes alone).
+const SHIFTS: usize = 1031;
 /// The largest UDP payload (over IPv4; IPv6 allows as much).
 pub const MAX_DATAGRAM: usize = 65_507;
 /// A datagram whose echo has not come back after this long is counted as lost.
@@ -148,11 +150,14 @@ fn run_tcp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
         &mut report,
         tick,
         |event, now, report| {
-            let Some(event) = event else { return };
+            let Some(event) = event else {
+                return conns.iter().any(|c| !c.dead);
+            };
             let conn = &mut conns[event.token().0];
             let to_end = event.is_read_closed() || event.is_error();
             conn.receive(&mut buf, to_end, load, &pattern, now, report);
             conn.pump(load.size, &pattern, now, report);
+            true
         },
     )?;
     report.starved = conns.iter().filter(|c| c.completed == 0).count();
@@ -198,12 +203,14 @@ fn run_udp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
                 let flow = &mut flows[event.token().0];
                 flow.receive(&mut buf, load, &pattern, now, report);
                 flow.fill(load, &pattern, now, report);
+                true
             }
             None => {
                 for flow in &mut flows {
                     flow.expire(now, report);
                     flow.fill(load, &pattern, now, report);
                 }
+                flows.iter().any(|f| f.failure.is_none())
             }
         },
     )?;
@@ -235,13 +242,14 @@ fn watch(poll: &Poll, source: &mut impl mio::event::Source, token: usize) -> Res
 }
 
 /// Polls until `duration` is over: `on` with each readiness event, and with `None` after
-/// every wake-up (at least every 100 ms) for timers; `tick` about once a second.
+/// every wake-up (at least every 100 ms) for timers, which ends the run early by returning
+/// `false` (every connection has failed); `tick` about once a second.
 fn drive(
     poll: &mut Poll,
     duration: Duration,
     report: &mut Report,
     mut tick: impl FnMut(&Report),
-    mut on: impl FnMut(Option<&Event>, Instant, &mut Report),
+    mut on: impl FnMut(Option<&Event>, Instant, &mut Report) -> bool,
 ) -> Result<()> {
     let mut events = Events::with_capacity(1024);
     let start = Instant::now();
@@ -259,7 +267,9 @@ fn drive(
         for event in events.iter() {
             on(Some(event), now, report);
         }
-        on(None, now, report);
+        if !on(None, now, report) {
+            break;
+        }
         if now >= next_tick {
             next_tick += Duration::from_secs(1);
             report.elapsed = now - start;
@@ -352,6 +362,8 @@ impl Flow {
     fn fail(&mut self, err: io::Error, report: &mut Report) {
         self.failure = Some(err);
         report.errors += 1;
+        // counted as an error; they are not losses as well
+        self.in_flight.clear();
     }
 }
 

@@ -16,16 +16,16 @@ fn closed_udp_port() -> u16 {
     port
 }
 
-/// A UDP server on 127.0.0.1 that answers each datagram with `answer` of it.
-fn udp_peer(answer: impl Fn(&mut Vec<u8>) + Send + 'static) -> u16 {
+/// A UDP server on 127.0.0.1 that answers each datagram with the datagrams `answer` makes of it.
+fn udp_peer(answer: impl Fn(&[u8]) -> Vec<Vec<u8>> + Send + 'static) -> u16 {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = socket.local_addr().unwrap().port();
     std::thread::spawn(move || {
         let mut buf = [0u8; 2048];
         while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            let mut reply = buf[..n].to_vec();
-            answer(&mut reply);
-            let _ = socket.send_to(&reply, from);
+            for reply in answer(&buf[..n]) {
+                let _ = socket.send_to(&reply, from);
+            }
         }
     });
     port
@@ -219,7 +219,7 @@ fn a_second_udp_server_on_the_port_is_refused() {
 
 #[test]
 fn an_over_long_udp_echo_is_a_mismatch() {
-    let port = udp_peer(|reply| reply.extend_from_slice(b"EXTRA\n"));
+    let port = udp_peer(|got| vec![[got, b"EXTRA\n"].concat()]);
     netkit()
         .args([
             "echo",
@@ -266,10 +266,38 @@ fn echo_bench_over_udp_verifies_netkit_echo_serve() {
 #[test]
 fn echo_bench_over_udp_detects_a_corrupting_server() {
     // answers every datagram with its byte 0 flipped
-    let port = udp_peer(|reply| reply[0] ^= 0x20);
+    let port = udp_peer(|got| {
+        let mut reply = got.to_vec();
+        reply[0] ^= 0x20;
+        vec![reply]
+    });
     let result = crate::echo::bench_json(&port.to_string(), &["--udp"], 1);
     assert!(result["mismatches"].as_u64().unwrap() > 0, "{result}");
     assert_eq!(result["messages"], 0, "{result}");
+}
+
+#[test]
+fn echo_bench_over_udp_matches_echoes_out_of_order_and_counts_duplicates_late() {
+    // answers each pair of datagrams in reverse order, and every datagram twice
+    let held = std::sync::Mutex::new(None::<Vec<u8>>);
+    let port = udp_peer(move |got| {
+        let mut held = held.lock().unwrap();
+        match held.take() {
+            None => {
+                *held = Some(got.to_vec());
+                vec![]
+            }
+            Some(first) => vec![got.to_vec(), first.clone(), got.to_vec(), first],
+        }
+    });
+    let result = crate::echo::bench_json(
+        &port.to_string(),
+        &["--udp", "--connections", "1", "--depth", "2"],
+        0,
+    );
+    assert_eq!(result["mismatches"], 0, "{result}");
+    assert!(result["messages"].as_u64().unwrap() >= 2, "{result}");
+    assert!(result["late"].as_u64().unwrap() >= 2, "{result}");
 }
 
 #[test]
@@ -324,6 +352,7 @@ fn inetd_wait_mode_answers_datagrams_then_exits_when_quiet() {
         let n = client.recv(&mut buf).unwrap();
         assert_eq!(&buf[..n], message);
     }
+    let last = std::time::Instant::now();
     // it stays for more, then leaves so that inetd watches the socket again
     assert!(
         child.try_wait().unwrap().is_none(),
@@ -335,6 +364,11 @@ fn inetd_wait_mode_answers_datagrams_then_exits_when_quiet() {
         || child.try_wait().unwrap(),
     );
     assert!(status.success(), "{status}");
+    assert!(
+        last.elapsed() >= Duration::from_secs(9),
+        "left {:?} after the last datagram",
+        last.elapsed()
+    );
 }
 
 #[test]
@@ -374,6 +408,7 @@ fn netkit_serves_udp_under_a_real_inetd_as_a_wait_service() {
         return;
     };
     // the first datagram starts netkit on the socket; the second finds it still there
+    let mut started = Vec::new();
     for words in [["via", "inetd"], ["and", "again"]] {
         netkit()
             .args([
@@ -382,10 +417,40 @@ fn netkit_serves_udp_under_a_real_inetd_as_a_wait_service() {
                 "--udp",
                 "127.0.0.1",
                 &inetd.port().to_string(),
+                "-w",
+                "10",
             ])
             .args(words)
             .assert()
             .success()
             .stdout(format!("{} {}\n", words[0], words[1]));
+        started.push(inetd.servers());
     }
+    assert_eq!(started[0].len(), 1, "one server process: {started:?}");
+    assert_eq!(started[0], started[1], "the same process answered both");
+}
+
+#[test]
+fn inetd_udp_with_a_stream_socket_on_stdin_says_nothing_to_the_client() {
+    use std::io::Read;
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (accepted, _) = listener.accept().unwrap();
+    let out = Command::new(common::BIN)
+        .args(["echo", "serve", "--inetd", "--udp"])
+        .stdin(Stdio::from(OwnedFd::from(accepted)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut got = Vec::new();
+    client.read_to_end(&mut got).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), "", "the client was told");
 }

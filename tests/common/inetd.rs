@@ -138,6 +138,11 @@ impl Inetd {
     pub fn log(&self) -> String {
         read_logs(&self.dir)
     }
+
+    /// The processes the super-server has started that are still running.
+    pub fn servers(&self) -> Vec<i32> {
+        descendants(self.child.id() as i32)
+    }
 }
 
 impl Drop for Inetd {
