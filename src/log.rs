@@ -1,8 +1,15 @@
 //! Server event lines on stderr: `2026-11-25T11:31:40.123Z INFO echo: accepted [::1]:50830`.
+//!
+//! Lines go through a bounded queue to a thread of their own that writes them, so an event
+//! loop never waits on stderr: a terminal scrolled back, a pipe nobody drains, a slow disk.
+//! When the queue is full, lines are dropped and counted, and the count is written next.
 
 use std::fmt::Arguments;
 use std::io::Write;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -35,20 +42,71 @@ pub fn enabled(level: Level) -> bool {
     max != u8::MAX && level as u8 <= max
 }
 
-/// Writes one whole line with a single write, so lines from several threads never interleave.
-pub fn event(level: Level, service: &str, message: Arguments) {
-    if !enabled(level) {
-        return;
-    }
-    let now = time::OffsetDateTime::now_utc();
-    let name = match level {
-        Level::Error => "ERROR",
-        Level::Warn => "WARN",
-        Level::Info => "INFO",
-        Level::Debug => "DEBUG",
+/// Lines waiting for the writer; at ~100 bytes a line, at most ~400 KiB.
+const QUEUE: usize = 4096;
+/// How long `flush` waits for a writer that stderr has stalled.
+const FLUSH_WAIT: Duration = Duration::from_secs(1);
+
+enum Message {
+    Line(String),
+    Flush(SyncSender<()>),
+}
+
+static QUEUE_TX: OnceLock<Option<SyncSender<Message>>> = OnceLock::new();
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+
+fn queue() -> Option<&'static SyncSender<Message>> {
+    QUEUE_TX
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::sync_channel(QUEUE);
+            std::thread::Builder::new()
+                .name("log".into())
+                .spawn(move || write_lines(rx))
+                .ok()
+                .map(|_| tx)
+        })
+        .as_ref()
+}
+
+/// The writer: one whole line per write, so lines never interleave.
+fn write_lines(rx: Receiver<Message>) {
+    let mut stderr = std::io::stderr();
+    let report_dropped = |stderr: &mut std::io::Stderr| {
+        let dropped = DROPPED.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            let note = stamp(
+                "WARN",
+                "netkit",
+                format_args!("{dropped} log lines dropped: stderr was not keeping up"),
+            );
+            let _ = stderr.write_all(note.as_bytes());
+        }
     };
-    let line = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {name} {service}: {message}\n",
+    for message in rx {
+        report_dropped(&mut stderr);
+        match message {
+            // stderr gone (a closed terminal): nothing better to do than go on serving
+            Message::Line(line) => drop(stderr.write_all(line.as_bytes())),
+            Message::Flush(done) => drop(done.send(())),
+        }
+    }
+}
+
+/// Waits (a second at most) until the lines queued so far are written: before exiting.
+pub fn flush() {
+    let Some(Some(tx)) = QUEUE_TX.get() else {
+        return;
+    };
+    let (done_tx, done_rx) = mpsc::sync_channel(1);
+    if tx.try_send(Message::Flush(done_tx)).is_ok() {
+        let _ = done_rx.recv_timeout(FLUSH_WAIT);
+    }
+}
+
+fn stamp(level: &str, service: &str, message: Arguments) -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {level} {service}: {message}\n",
         now.year(),
         now.month() as u8,
         now.day(),
@@ -56,9 +114,37 @@ pub fn event(level: Level, service: &str, message: Arguments) {
         now.minute(),
         now.second(),
         now.millisecond()
-    );
-    // stderr gone (a closed terminal): nothing better to do than go on serving
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    )
+}
+
+/// Queues one line; a full queue drops it (counted) rather than make the caller wait.
+pub fn event(level: Level, service: &str, message: Arguments) {
+    if !enabled(level) {
+        return;
+    }
+    let name = match level {
+        Level::Error => "ERROR",
+        Level::Warn => "WARN",
+        Level::Info => "INFO",
+        Level::Debug => "DEBUG",
+    };
+    let line = stamp(name, service, message);
+    match queue() {
+        Some(tx) => match tx.try_send(Message::Line(line)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                DROPPED.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Disconnected(Message::Line(line))) => {
+                let _ = std::io::stderr().write_all(line.as_bytes());
+            }
+            Err(TrySendError::Disconnected(_)) => {}
+        },
+        // no thread could be started: write it here
+        None => {
+            let _ = std::io::stderr().write_all(line.as_bytes());
+        }
+    }
 }
 
 #[macro_export]

@@ -13,7 +13,10 @@ mod net;
 mod timefmt;
 
 fn main() -> ExitCode {
-    match cmd::run(cli::Cli::parse().command) {
+    let outcome = cmd::run(cli::Cli::parse().command);
+    // log lines still queued come before the exit line, and are not lost by the exit
+    log::flush();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => err.report(),
     }

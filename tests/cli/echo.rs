@@ -145,6 +145,51 @@ fn netkit_serves_under_a_real_inetd_as_a_nowait_service() {
 }
 
 #[test]
+fn a_stderr_nobody_reads_does_not_stall_the_server() {
+    use std::io::{BufRead, BufReader};
+    /// The server, killed however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Killed(
+        Command::new(common::BIN)
+            .args(["echo", "serve", "--bind", "127.0.0.1", "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // the listening line is read, and then nothing more: the pipe fills up
+    let mut stderr = BufReader::new(server.0.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .split("listening on ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    // two lines of ~90 bytes per connection: ~540 KB, several times what a pipe holds, and
+    // more lines than netkit queues, so some are dropped
+    for i in 0..3000 {
+        let mut client = TcpStream::connect(addr).unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        client.write_all(b"x").unwrap();
+        let mut one = [0u8];
+        client
+            .read_exact(&mut one)
+            .unwrap_or_else(|e| panic!("connection {i} got no echo: {e}"));
+    }
+}
+
+#[test]
 fn a_silent_client_does_not_delay_another() {
     let server = spawn(&["echo", "serve"]);
     let _silent: Vec<TcpStream> = (0..10)
