@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         'netkit;raw' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)')

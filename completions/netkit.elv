@@ -169,7 +169,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;raw'= {
             cand -l 'Wait for one connection on PORT instead of connecting'
             cand --listen 'Wait for one connection on PORT instead of connecting'
-            cand --bind 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]'
+            cand --bind 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]'
             cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand -C 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'

@@ -110,7 +110,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'

@@ -266,7 +266,8 @@ pub struct RawArgs {
     /// Wait for one connection on PORT instead of connecting.
     #[arg(short, long, value_name = "PORT", value_parser = parse_port)]
     pub listen: Option<u16>,
-    /// Address to listen on with --listen [default: ::, or 0.0.0.0 without IPv6].
+    /// Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6;
+    /// -6 listens for IPv6 alone].
     #[arg(long, value_name = "ADDR", requires = "listen")]
     pub bind: Option<String>,
     /// Send each newline as CR LF (for SMTP, HTTP, IRC by hand).

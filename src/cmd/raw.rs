@@ -52,7 +52,12 @@ pub fn run(args: RawArgs) -> Result<()> {
 
 /// `--listen`: waits for one connection, then stops listening.
 fn accept(args: &RawArgs, port: u16, trace: &Trace) -> Result<(TcpStream, String)> {
-    let listener = socket::bind_listener(args.bind.as_deref(), port, LISTEN_BACKLOG)?;
+    let listener = socket::bind_listener(
+        args.bind.as_deref(),
+        port,
+        LISTEN_BACKLOG,
+        args.client.family(),
+    )?;
     let local = listener
         .local_addr()
         .map_err(|e| Error::io("cannot read the bound address", e))?;

@@ -145,8 +145,8 @@ pub fn resolve_traced(
 }
 
 /// The address a server binds: an IP literal, or the first address a name resolves to.
-pub fn bind_addr(bind: &str, port: u16) -> Result<SocketAddr> {
-    let addrs = resolve(bind, port, Family::Any)?;
+pub fn bind_addr(bind: &str, port: u16, family: Family) -> Result<SocketAddr> {
+    let addrs = resolve(bind, port, family)?;
     Ok(addrs[0])
 }
 

@@ -46,9 +46,18 @@ impl Sockets {
 /// SO_REUSEADDR is set on Unix so a restarted server binds at once; the socket is left
 /// blocking, and whoever serves it decides. Errors name the address and say whether the
 /// port is privileged or taken.
-pub fn bind_listener(bind: Option<&str>, port: u16, backlog: u32) -> Result<TcpListener> {
-    let mut group = bind_listeners(bind, port, backlog, 1)?;
-    Ok(group.remove(0))
+///
+/// `family` V4 listens on `0.0.0.0`, V6 on `::` for IPv6 alone (IPV6_V6ONLY on); with `bind`,
+/// it picks which of the name's addresses.
+pub fn bind_listener(
+    bind: Option<&str>,
+    port: u16,
+    backlog: u32,
+    family: Family,
+) -> Result<TcpListener> {
+    let backlog = backlog.min(i32::MAX as u32) as i32;
+    let mut group = bind_server(bind, port, Type::STREAM, Some(backlog), 1, family)?;
+    Ok(group.remove(0).into())
 }
 
 /// `count` listening sockets on one address and port, bound like `bind_listener`'s; more than
@@ -62,14 +71,14 @@ pub fn bind_listeners(
     count: usize,
 ) -> Result<Vec<TcpListener>> {
     let backlog = backlog.min(i32::MAX as u32) as i32;
-    let group = bind_server(bind, port, Type::STREAM, Some(backlog), count)?;
+    let group = bind_server(bind, port, Type::STREAM, Some(backlog), count, Family::Any)?;
     Ok(group.into_iter().map(Socket::into).collect())
 }
 
 /// `count` UDP sockets bound like `bind_listeners`', for a datagram server; a group shares
 /// the datagrams out by the client's address and port.
 pub fn bind_udp(bind: Option<&str>, port: u16, count: usize) -> Result<Vec<UdpSocket>> {
-    let group = bind_server(bind, port, Type::DGRAM, None, count)?;
+    let group = bind_server(bind, port, Type::DGRAM, None, count, Family::Any)?;
     Ok(group.into_iter().map(Socket::into).collect())
 }
 
@@ -85,20 +94,23 @@ fn bind_server(
     kind: Type,
     backlog: Option<i32>,
     count: usize,
+    family: Family,
 ) -> Result<Vec<Socket>> {
-    let addr = match bind {
-        Some(text) => addr::bind_addr(text, port)?,
-        None => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+    let addr = match (bind, family) {
+        (Some(text), _) => addr::bind_addr(text, port, family)?,
+        (None, Family::V4) => SocketAddr::from(([0, 0, 0, 0], port)),
+        (None, _) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
     };
+    let v6_only = family == Family::V6;
     let bind_error = |addr: SocketAddr, source| Error::Bind {
         addr: addr.to_string(),
         port,
         source,
     };
-    let first = match bind_on(addr, kind, backlog, false) {
-        Err(err) if bind.is_none() && is_ipv6_unavailable(&err) => {
+    let first = match bind_on(addr, kind, backlog, false, v6_only) {
+        Err(err) if bind.is_none() && family == Family::Any && is_ipv6_unavailable(&err) => {
             let v4 = SocketAddr::from(([0, 0, 0, 0], port));
-            bind_on(v4, kind, backlog, false).map_err(|e| bind_error(v4, e))
+            bind_on(v4, kind, backlog, false, false).map_err(|e| bind_error(v4, e))
         }
         result => result.map_err(|e| bind_error(addr, e)),
     }?;
@@ -115,7 +127,8 @@ fn bind_server(
         .map_err(|e| bind_error(bound, e))?;
     let mut group = vec![first];
     for _ in 1..count {
-        group.push(bind_on(bound, kind, backlog, true).map_err(|e| bind_error(bound, e))?);
+        let member = bind_on(bound, kind, backlog, true, v6_only);
+        group.push(member.map_err(|e| bind_error(bound, e))?);
     }
     Ok(group)
 }
@@ -125,6 +138,7 @@ fn bind_on(
     kind: Type,
     backlog: Option<i32>,
     reuse_port: bool,
+    v6_only: bool,
 ) -> io::Result<Socket> {
     let protocol = if kind == Type::STREAM {
         Protocol::TCP
@@ -133,8 +147,8 @@ fn bind_on(
     };
     let socket = Socket::new(Domain::for_address(addr), kind, Some(protocol))?;
     if addr.is_ipv6() {
-        // dual-stack, so IPv4 clients reach a server bound to `::`
-        socket.set_only_v6(false)?;
+        // dual-stack, so IPv4 clients reach a server bound to `::`, unless asked for IPv6 alone
+        socket.set_only_v6(v6_only)?;
     }
     // a restarted TCP server binds at once despite TIME_WAIT; on UDP the option would let a
     // second server share the port unnoticed, and there is no TIME_WAIT to skip

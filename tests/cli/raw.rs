@@ -251,6 +251,37 @@ fn listen_takes_one_connection_from_nc() {
 }
 
 #[test]
+fn listen_honours_the_address_family() {
+    // -4: 0.0.0.0; -6: :: for IPv6 alone, so an IPv4 client is refused
+    let mut cases = vec![("-4", "0.0.0.0", "127.0.0.1", "[::1]")];
+    if common::have_ipv6() {
+        cases.push(("-6", "::", "[::1]", "127.0.0.1"));
+    }
+    for (flag, listening, reaches, refused) in cases {
+        let mut raw = Raw::start(&["--listen", "0", flag]);
+        let text = raw.wait_stderr("the 'Listening on' line", |t| t.ends_with(".\n"));
+        let port = text
+            .strip_prefix(&format!("Listening on {listening} port "))
+            .and_then(|rest| rest.strip_suffix(".\n"))
+            .unwrap_or_else(|| panic!("{flag}: {text:?}"))
+            .to_string();
+        let wrong: std::net::SocketAddr = format!("{refused}:{port}").parse().unwrap();
+        if wrong.is_ipv4() || common::have_ipv6() {
+            let err = TcpStream::connect(wrong).expect_err(&format!("{flag}: {wrong} connected"));
+            assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{flag}");
+        }
+        let right: std::net::SocketAddr = format!("{reaches}:{port}").parse().unwrap();
+        let mut client = TcpStream::connect(right).unwrap();
+        client.write_all(b"hello\n").unwrap();
+        drop(client);
+        raw.close_stdin();
+        let status = raw.wait("netkit to exit after the client closed");
+        assert!(status.success(), "{flag}: {status}: {}", raw.stderr());
+        assert_eq!(raw.stdout(), b"hello\n", "{flag}");
+    }
+}
+
+#[test]
 fn ten_mebibytes_of_random_bytes_pass_unchanged() {
     let port = peer(|mut stream| {
         let mut reader = stream.try_clone().unwrap();
