@@ -139,6 +139,9 @@ impl<S: Service + 'static> Server<S> {
             let mut listeners = Vec::new();
             for (i, listener) in set.tcp.into_iter().enumerate() {
                 listener.set_nonblocking(true)?;
+                // a reply never waits on the client's delayed ACK; accepted sockets inherit
+                // the option (Linux, BSD), so it is set once here, not once per connection
+                socket2::SockRef::from(&listener).set_tcp_nodelay(true)?;
                 let mut listener = mio::net::TcpListener::from_std(listener);
                 poll.registry().register(
                     &mut listener,
@@ -446,8 +449,6 @@ impl<'s, S: Service> Loop<'s, S> {
             Ok(_) => {}
             Err(err) => return self.finish(conn, &failure(&err)),
         }
-        // a reply never waits on the client's delayed ACK
-        let _ = conn.stream.set_nodelay(true);
         let entry = self.conns.vacant_entry();
         let token = entry.key();
         if let Err(err) = self.poll.registry().register(
