@@ -36,7 +36,7 @@ pub fn silence() {
     MAX_LEVEL.store(u8::MAX, Ordering::Relaxed);
 }
 
-/// Whether a line at `level` would be written; lets hot paths skip formatting.
+/// Whether a line at `level` would be written.
 pub fn enabled(level: Level) -> bool {
     let max = MAX_LEVEL.load(Ordering::Relaxed);
     max != u8::MAX && level as u8 <= max
@@ -117,11 +117,9 @@ fn stamp(level: &str, service: &str, message: Arguments) -> String {
     )
 }
 
-/// Queues one line; a full queue drops it (counted) rather than make the caller wait.
+/// Queues one line (the macros have checked its level); a full queue drops it (counted)
+/// rather than make the caller wait.
 pub fn event(level: Level, service: &str, message: Arguments) {
-    if !enabled(level) {
-        return;
-    }
     let name = match level {
         Level::Error => "ERROR",
         Level::Warn => "WARN",
@@ -147,19 +145,29 @@ pub fn event(level: Level, service: &str, message: Arguments) {
     }
 }
 
+/// One line at `$level` if that level is on; the arguments are not even evaluated otherwise,
+/// so a hot path may log what costs something to compute.
+#[macro_export]
+macro_rules! log_at {
+    ($level:ident, $service:expr, $($arg:tt)*) => {
+        if $crate::log::enabled($crate::log::Level::$level) {
+            $crate::log::event($crate::log::Level::$level, $service, format_args!($($arg)*))
+        }
+    };
+}
 #[macro_export]
 macro_rules! info {
-    ($service:expr, $($arg:tt)*) => { $crate::log::event($crate::log::Level::Info, $service, format_args!($($arg)*)) };
+    ($service:expr, $($arg:tt)*) => { $crate::log_at!(Info, $service, $($arg)*) };
 }
 #[macro_export]
 macro_rules! warn {
-    ($service:expr, $($arg:tt)*) => { $crate::log::event($crate::log::Level::Warn, $service, format_args!($($arg)*)) };
+    ($service:expr, $($arg:tt)*) => { $crate::log_at!(Warn, $service, $($arg)*) };
 }
 #[macro_export]
 macro_rules! error {
-    ($service:expr, $($arg:tt)*) => { $crate::log::event($crate::log::Level::Error, $service, format_args!($($arg)*)) };
+    ($service:expr, $($arg:tt)*) => { $crate::log_at!(Error, $service, $($arg)*) };
 }
 #[macro_export]
 macro_rules! debug {
-    ($service:expr, $($arg:tt)*) => { $crate::log::event($crate::log::Level::Debug, $service, format_args!($($arg)*)) };
+    ($service:expr, $($arg:tt)*) => { $crate::log_at!(Debug, $service, $($arg)*) };
 }

@@ -521,14 +521,10 @@ impl<'s, S: Service> Loop<'s, S> {
     fn finish(&mut self, conn: Conn, why: &str) {
         self.shared.admission.release(conn.peer.ip());
         let secs = self.now.duration_since(conn.since).as_secs_f64();
-        let why = if why.is_empty() {
-            String::new()
-        } else {
-            format!(", {why}")
-        };
+        let comma = if why.is_empty() { "" } else { ", " };
         info!(
             self.service.name(),
-            "closed {} ({} bytes in, {} bytes out, {secs:.3} s{why})",
+            "closed {} ({} bytes in, {} bytes out, {secs:.3} s{comma}{why})",
             conn.peer,
             conn.received,
             conn.sent
