@@ -327,11 +327,9 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
     let live =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     let tick = |r: &bench::Report| {
-        let secs = r.elapsed.as_secs_f64();
+        let (per_sec, mb) = rates(r);
         live.set_message(format!(
-            "{:.0} messages/s, {:.1} MB/s, {} errors",
-            r.messages as f64 / secs,
-            r.bytes as f64 / secs / 1e6,
+            "{per_sec:.0} messages/s, {mb:.1} MB/s, {} errors",
             r.errors
         ));
         live.tick();

@@ -61,8 +61,6 @@ pub struct Report {
 struct Conn {
     stream: TcpStream,
     shift: usize,
-    /// Messages whose sending may begin: completed + depth, while the run lasts.
-    allowed: u64,
     /// The next message to write and how much of it is written.
     sending: u64,
     sent_part: usize,
@@ -129,7 +127,6 @@ fn run_tcp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
         conns.push(Conn {
             stream,
             shift: c % SHIFTS,
-            allowed: load.depth as u64,
             sending: 0,
             sent_part: 0,
             received: 0,
@@ -139,10 +136,12 @@ fn run_tcp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
             dead: false,
         });
     }
+    // every error from here on is a connection that failed
+    let refused = report.errors;
     let mut buf = vec![0u8; 64 * 1024];
     let start = Instant::now();
     for conn in &mut conns {
-        conn.pump(load.size, &pattern, start, &mut report);
+        conn.pump(load, &pattern, start, &mut report);
     }
     drive(
         &mut poll,
@@ -151,12 +150,12 @@ fn run_tcp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
         tick,
         |event, now, report| {
             let Some(event) = event else {
-                return conns.iter().any(|c| !c.dead);
+                return report.errors - refused < conns.len() as u64;
             };
             let conn = &mut conns[event.token().0];
             let to_end = event.is_read_closed() || event.is_error();
             conn.receive(&mut buf, to_end, load, &pattern, now, report);
-            conn.pump(load.size, &pattern, now, report);
+            conn.pump(load, &pattern, now, report);
             true
         },
     )?;
@@ -210,7 +209,8 @@ fn run_udp(load: &Load, tick: impl FnMut(&Report)) -> Result<Report> {
                     flow.expire(now, report);
                     flow.fill(load, &pattern, now, report);
                 }
-                flows.iter().any(|f| f.failure.is_none())
+                // each error is a socket that failed
+                report.errors < flows.len() as u64
             }
         },
     )?;
@@ -293,8 +293,7 @@ struct Flow {
 
 impl Flow {
     fn message<'p>(&self, number: u64, size: usize, pattern: &'p [u8]) -> &'p [u8] {
-        let shift = (self.shift + number as usize) % SHIFTS;
-        &pattern[shift..shift + size]
+        window(pattern, self.shift, number, size)
     }
 
     fn receive(
@@ -392,8 +391,8 @@ impl Conn {
                 let message = self.received / size;
                 let at = (self.received % size) as usize;
                 let take = data.len().min(load.size - at);
-                let shift = (self.shift + message as usize) % SHIFTS;
-                if data[..take] != pattern[shift + at..shift + at + take] {
+                let expected = window(pattern, self.shift, message, load.size);
+                if data[..take] != expected[at..at + take] {
                     self.bad_message = true;
                 }
                 data = &data[take..];
@@ -416,39 +415,26 @@ impl Conn {
         }
         report.mismatches += u64::from(std::mem::take(&mut self.bad_message));
         self.completed += 1;
-        self.allowed += 1;
     }
 
-    /// Writes allowed messages until the kernel is full; a message's clock starts when its
-    /// first byte is written.
-    fn pump(&mut self, size: usize, pattern: &[u8], now: Instant, report: &mut Report) {
-        while !self.dead && self.sending < self.allowed {
-            if self.sent_part == 0 {
-                self.started.push_back(now);
-            }
-            let shift = (self.shift + self.sending as usize) % SHIFTS;
-            match self
-                .stream
-                .write(&pattern[shift + self.sent_part..shift + size])
-            {
+    /// Writes messages until `depth` are in flight or the kernel is full; a message's clock
+    /// starts when its first byte is written.
+    fn pump(&mut self, load: &Load, pattern: &[u8], now: Instant, report: &mut Report) {
+        while !self.dead && self.sending < self.completed + load.depth as u64 {
+            let message = window(pattern, self.shift, self.sending, load.size);
+            match self.stream.write(&message[self.sent_part..]) {
                 Ok(n) => {
+                    if self.sent_part == 0 {
+                        self.started.push_back(now);
+                    }
                     self.sent_part += n;
-                    if self.sent_part == size {
+                    if self.sent_part == load.size {
                         self.sent_part = 0;
                         self.sending += 1;
                     }
                 }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    if self.sent_part == 0 {
-                        self.started.pop_back();
-                    }
-                    return;
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {
-                    if self.sent_part == 0 {
-                        self.started.pop_back(); // pushed again on the retry
-                    }
-                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return self.fail(report),
             }
         }
@@ -458,6 +444,12 @@ impl Conn {
         self.dead = true;
         report.errors += 1;
     }
+}
+
+/// Message `number` of the connection whose windows start at `shift`.
+fn window(pattern: &[u8], shift: usize, number: u64, size: usize) -> &[u8] {
+    let start = (shift + (number % SHIFTS as u64) as usize) % SHIFTS;
+    &pattern[start..start + size]
 }
 
 /// Bytes from a xorshift generator: no period a shift could hide in.
