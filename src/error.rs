@@ -74,22 +74,26 @@ impl Error {
 
 fn code_for(err: &io::Error) -> u8 {
     use io::ErrorKind::*;
-    match err.kind() {
-        TimedOut | WouldBlock => 5,
-        ConnectionRefused | HostUnreachable | NetworkUnreachable => 4,
-        _ => match err.raw_os_error() {
-            Some(libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EADDRNOTAVAIL) => 4,
-            _ => 1,
-        },
+    if timed_out(err) {
+        return 5;
     }
+    match err.kind() {
+        ConnectionRefused | HostUnreachable | NetworkUnreachable | AddrNotAvailable => 4,
+        _ => 1,
+    }
+}
+
+/// A wait that ran out: a socket's read timeout shows as "would block" on Unix.
+pub fn timed_out(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
 }
 
 /// The system's reason in lowercase, without std's "(os error N)" suffix or prefixes.
 pub fn reason(err: &io::Error) -> String {
-    if matches!(
-        err.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    ) {
+    if timed_out(err) {
         return "timed out".into();
     }
     let text = err.to_string();

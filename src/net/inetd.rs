@@ -55,14 +55,7 @@ pub fn datagrams<S: Service>(
     loop {
         let (n, peer) = match socket.recv_from(&mut buf) {
             Ok(got) => got,
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Ok(())
-            }
+            Err(err) if crate::error::timed_out(&err) => return Ok(()),
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             // an ICMP error from an earlier reply concerns no one now
             Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => continue,

@@ -89,14 +89,7 @@ pub fn exchange(
                     buf.truncate(n);
                     return Ok((buf, sent));
                 }
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    break
-                }
+                Err(err) if crate::error::timed_out(&err) => break,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(err),
             }
