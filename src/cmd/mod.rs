@@ -173,7 +173,7 @@ fn bind(args: &ServerArgs, port: u16, loops: usize) -> Result<Vec<socket::Socket
         let mut sets: Vec<socket::Sockets> = (0..loops).map(|_| Default::default()).collect();
         let mut udp_port = port;
         if args.tcp || !args.udp {
-            let group = socket::bind_listeners(bind, port, args.backlog, loops)?;
+            let group = socket::bind_listeners(bind, port, args.backlog, loops, Family::Any)?;
             udp_port = group[0]
                 .local_addr()
                 .map_err(|e| Error::io("cannot read the bound address", e))?

@@ -52,12 +52,14 @@ pub fn run(args: RawArgs) -> Result<()> {
 
 /// `--listen`: waits for one connection, then stops listening.
 fn accept(args: &RawArgs, port: u16, trace: &Trace) -> Result<(TcpStream, String)> {
-    let listener = socket::bind_listener(
+    let mut one = socket::bind_listeners(
         args.bind.as_deref(),
         port,
         LISTEN_BACKLOG,
+        1,
         args.client.family(),
     )?;
+    let listener = one.remove(0);
     let local = listener
         .local_addr()
         .map_err(|e| Error::io("cannot read the bound address", e))?;

@@ -41,37 +41,23 @@ impl Sockets {
     }
 }
 
-/// A listening TCP socket bound to `bind` (default `::` dual-stack, `0.0.0.0` without IPv6).
+/// `count` listening TCP sockets bound to `bind` (default `::` dual-stack, `0.0.0.0` without
+/// IPv6) and `port`. More than one form an SO_REUSEPORT group, so each event loop accepts from
+/// its own queue, which the kernel fills by a hash of the client's address and port, instead
+/// of every loop waking for every connection.
 ///
-/// SO_REUSEADDR is set on Unix so a restarted server binds at once; the socket is left
-/// blocking, and whoever serves it decides. Errors name the address and say whether the
-/// port is privileged or taken.
-///
-/// `family` V4 listens on `0.0.0.0`, V6 on `::` for IPv6 alone (IPV6_V6ONLY on); with `bind`,
-/// it picks which of the name's addresses.
-pub fn bind_listener(
-    bind: Option<&str>,
-    port: u16,
-    backlog: u32,
-    family: Family,
-) -> Result<TcpListener> {
-    let backlog = backlog.min(i32::MAX as u32) as i32;
-    let mut group = bind_server(bind, port, Type::STREAM, Some(backlog), 1, family)?;
-    Ok(group.remove(0).into())
-}
-
-/// `count` listening sockets on one address and port, bound like `bind_listener`'s; more than
-/// one form an SO_REUSEPORT group, so each event loop accepts from its own queue, which the
-/// kernel fills by a hash of the client's address and port, instead of every loop waking for
-/// every connection.
+/// SO_REUSEADDR is set on Unix so a restarted server binds at once; the sockets are left
+/// blocking, and whoever serves them decides. Errors name the address and say whether the
+/// port is privileged or taken. `family` V4 listens on `0.0.0.0`, V6 on `::` for IPv6 alone
+/// (IPV6_V6ONLY on); with `bind`, it picks which of the name's addresses.
 pub fn bind_listeners(
     bind: Option<&str>,
     port: u16,
     backlog: u32,
     count: usize,
+    family: Family,
 ) -> Result<Vec<TcpListener>> {
-    let backlog = backlog.min(i32::MAX as u32) as i32;
-    let group = bind_server(bind, port, Type::STREAM, Some(backlog), count, Family::Any)?;
+    let group = bind_server(bind, port, Type::STREAM, Some(backlog), count, family)?;
     Ok(group.into_iter().map(Socket::into).collect())
 }
 
@@ -92,10 +78,11 @@ fn bind_server(
     bind: Option<&str>,
     port: u16,
     kind: Type,
-    backlog: Option<i32>,
+    backlog: Option<u32>,
     count: usize,
     family: Family,
 ) -> Result<Vec<Socket>> {
+    let backlog = backlog.map(|b| b.min(i32::MAX as u32) as i32);
     let addr = match (bind, family) {
         (Some(text), _) => addr::bind_addr(text, port, family)?,
         (None, Family::V4) => SocketAddr::from(([0, 0, 0, 0], port)),
