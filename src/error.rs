@@ -66,7 +66,7 @@ impl Error {
     /// and an unheard failure must not reach a client.
     pub fn report(&self) -> ExitCode {
         if !matches!(self, Error::StdoutClosed | Error::Unheard(_)) {
-            eprintln!("netkit: {self}");
+            crate::say!("netkit: {self}");
         }
         ExitCode::from(self.exit_code())
     }

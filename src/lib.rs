@@ -8,6 +8,7 @@ pub mod docs;
 pub mod error;
 pub mod log;
 pub mod net;
+pub mod out;
 pub mod timefmt;
 
 use std::process::ExitCode;

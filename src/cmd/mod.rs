@@ -210,22 +210,26 @@ fn stop_on_signals(stopper: crate::net::serve::Stopper, name: &'static str) -> R
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
         .map_err(|e| Error::io("cannot handle signals", e))?;
-    std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            let which = if signal == SIGINT {
-                "SIGINT"
-            } else {
-                "SIGTERM"
-            };
-            info!(
-                name,
-                "{which} received: no new connections, open ones get {} s",
-                GRACE.as_secs()
-            );
-            stopper.stop();
-        }
-    });
-    Ok(())
+    let watcher = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let which = if signal == SIGINT {
+                    "SIGINT"
+                } else {
+                    "SIGTERM"
+                };
+                info!(
+                    name,
+                    "{which} received: no new connections, open ones get {} s",
+                    GRACE.as_secs()
+                );
+                stopper.stop();
+            }
+        });
+    watcher
+        .map(drop)
+        .map_err(|e| Error::io("cannot start the signal thread", e))
 }
 
 impl ClientArgs {
@@ -265,9 +269,5 @@ fn dial(
 
 /// Writes results to stdout; a reader that went away (`| head -c1`) ends netkit quietly.
 fn print(bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(Error::stdout)
+    crate::out::stdout(bytes).map_err(Error::stdout)
 }

@@ -85,7 +85,7 @@ fn accept(args: &RawArgs, port: u16, trace: &Trace) -> Result<(TcpStream, String
 /// The human-readable lines on stderr, which `-q` hides (the trace stays).
 fn banner(args: &RawArgs, line: std::fmt::Arguments<'_>) {
     if !args.quiet {
-        eprintln!("{line}");
+        crate::say!("{line}");
     }
 }
 

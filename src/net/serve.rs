@@ -170,16 +170,19 @@ impl<S: Service + 'static> Server<S> {
                 .map(|(poll, listeners, udp)| {
                     let mut event_loop = Loop::new(self, poll, listeners, udp);
                     let stop_all = StopOnExit(self.stopper());
-                    scope.spawn(move || {
-                        let _stop_all = stop_all;
-                        event_loop.run()
-                    })
+                    std::thread::Builder::new()
+                        .name("loop".into())
+                        .spawn_scoped(scope, move || {
+                            let _stop_all = stop_all;
+                            event_loop.run()
+                        })
                 })
                 .collect();
+            // a loop that cannot start stops the others (its StopOnExit is dropped with it)
             let results: Vec<io::Result<()>> = handles
                 .into_iter()
                 .map(|h| {
-                    h.join()
+                    h?.join()
                         .unwrap_or_else(|_| Err(io::Error::other("an event loop panicked")))
                 })
                 .collect();

@@ -19,7 +19,7 @@ impl Trace {
             return;
         }
         let now = jiff::Zoned::now();
-        eprintln!(
+        crate::say!(
             "{:02}:{:02}:{:02}.{:06} {step}",
             now.hour(),
             now.minute(),
