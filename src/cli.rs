@@ -14,21 +14,28 @@ use crate::timefmt::Format;
     version,
     propagate_version = true,
     max_term_width = 100,
-    after_long_help = EXIT_CODES
+    after_long_help = exit_codes()
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "\
-Exit codes: 0 success (also when stdout is closed early); 1 any other runtime failure (I/O error, \
-echo mismatch, the peer closed early); 2 usage error; 3 the host name could not be resolved; \
-4 connection refused or network unreachable; 5 timed out. Every failure is one line on stderr, \
-such as: netkit: cannot connect to 127.0.0.1:55555: connection refused
-
-Environment: TZ sets the local time zone of daytime lines. LISTEN_PID and LISTEN_FDS (systemd \
-socket activation) hand listening sockets to a server, which then serves them instead of binding.";
+/// The exit codes and the environment, after the root's `--help`.
+fn exit_codes() -> String {
+    let codes: Vec<String> = crate::error::EXIT_STATUS
+        .iter()
+        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .collect();
+    format!(
+        "Exit codes: {}. Every failure is one line on stderr, such as: netkit: cannot connect \
+         to 127.0.0.1:55555: connection refused\n\n\
+         Environment: TZ sets the local time zone of daytime lines. LISTEN_PID and LISTEN_FDS \
+         (systemd socket activation) hand listening sockets to a server, which then serves \
+         them instead of binding.",
+        codes.join("; ")
+    )
+}
 
 const SERVER_NOTES: &str = "\
 Servers bind :: with IPV6_V6ONLY off, so IPv4 and IPv6 clients both reach them (0.0.0.0 where \

@@ -32,27 +32,174 @@ fn generated() -> Vec<(String, Vec<u8>)> {
     ] {
         files.push((format!("completions/{name}"), completion(shell)));
     }
-    let mut root = Cli::command();
+    let mut root = without_help(Cli::command());
     root.build();
     man_pages(&root, "netkit", &mut files);
     files
 }
 
+/// The examples of each page, the README's: (page, command line, what it does). A page shows
+/// its own and those of the pages below it (`netkit-echo` shows serve's, send's and bench's).
+const EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "netkit",
+        "netkit daytime serve --port 55555",
+        "serve the time on TCP port 55555",
+    ),
+    (
+        "netkit",
+        "netkit echo send HOST 55555",
+        "type lines, see them echoed",
+    ),
+    (
+        "netkit",
+        "netkit raw time-a.nist.gov 13",
+        "talk to any service, like telnet",
+    ),
+    (
+        "netkit-daytime-serve",
+        "netkit daytime serve --port 55555 --tcp --udp --format rfc3339",
+        "serve the time over TCP and UDP in RFC 3339 form",
+    ),
+    (
+        "netkit-daytime-get",
+        "netkit daytime get time-a.nist.gov --offset",
+        "print a server's time and how far the local clock is from it",
+    ),
+    (
+        "netkit-echo-serve",
+        "netkit echo serve --port 55555 --tcp --udp",
+        "echo every byte back, over TCP and UDP",
+    ),
+    (
+        "netkit-echo-send",
+        "netkit echo send 127.0.0.1 55555 --count 5",
+        "five messages and their round-trip times, like ping",
+    ),
+    (
+        "netkit-echo-bench",
+        "netkit echo bench 127.0.0.1 55555 -n 50 -s 64 -d 5",
+        "50 connections of 64-byte messages for 5 seconds",
+    ),
+    (
+        "netkit-raw",
+        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | netkit raw -C 127.0.0.1 80",
+        "an HTTP request by hand",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw -t 127.0.0.1 telnet",
+        "a telnet session",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen 5555 > received.bin",
+        "receive one connection's bytes into a file",
+    ),
+    (
+        "netkit-completions",
+        "netkit completions bash > /usr/share/bash-completion/completions/netkit",
+        "install the bash completion",
+    ),
+];
+
+/// The examples shown on page `name`.
+fn examples(
+    name: &str,
+) -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> + '_ {
+    EXAMPLES.iter().filter(move |(page, ..)| {
+        *page == name || (name != "netkit" && page.starts_with(&format!("{name}-")))
+    })
+}
+
+/// The command tree as the pages show it: without clap's `help` subcommand, which has no page.
 #[cfg(test)]
+fn without_help(mut command: clap::Command) -> clap::Command {
+    command = command.disable_help_subcommand(true);
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, without_help);
+    }
+    command
+}
+
 /// `netkit.1`, then one page per subcommand, nested ones included (`netkit-echo-serve.1`).
+#[cfg(test)]
 fn man_pages(command: &clap::Command, name: &str, files: &mut Vec<(String, Vec<u8>)>) {
     let page = command
         .clone()
         .name(name.to_string())
         .bin_name(name.replace('-', " "));
-    let mut out = Vec::new();
-    // rendering into memory cannot fail
-    if clap_mangen::Man::new(page).render(&mut out).is_ok() {
-        files.push((format!("man/{name}.1"), out));
-    }
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+    files.push((format!("man/{name}.1"), man_page(page, name)));
+    for sub in command.get_subcommands() {
         man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
     }
+}
+
+/// One page: clap_mangen's sections, the notes, then EXAMPLES, EXIT STATUS and SEE ALSO.
+#[cfg(test)]
+fn man_page(page: clap::Command, name: &str) -> Vec<u8> {
+    use roff::{bold, italic, roman, Roff};
+    let man = clap_mangen::Man::new(page.clone());
+    let mut out = Vec::new();
+    // rendering into memory cannot fail
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    if page.get_arguments().any(|a| !a.is_hide_set()) {
+        let _ = man.render_options_section(&mut out);
+    }
+    if page.get_subcommands().next().is_some() {
+        let _ = man.render_subcommands_section(&mut out);
+    }
+    if page.get_after_long_help().is_some() {
+        let mut notes = Vec::new();
+        let _ = man.render_extra_section(&mut notes);
+        let notes = String::from_utf8_lossy(&notes).replacen(".SH EXTRA", ".SH NOTES", 1);
+        out.extend_from_slice(notes.as_bytes());
+    }
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXAMPLES"]);
+    for (_, line, what) in examples(name) {
+        roff.control("TP", [])
+            .text([bold(*line)])
+            .text([roman(*what)]);
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in crate::error::EXIT_STATUS {
+        roff.control("TP", [])
+            .text([bold(code.to_string())])
+            .text([roman(*meaning)]);
+    }
+    let mut related: Vec<String> = Vec::new();
+    if let Some((parent, _)) = name.rsplit_once('-') {
+        related.push(parent.to_string());
+    }
+    related.extend(
+        page.get_subcommands()
+            .map(|s| format!("{name}-{}", s.get_name())),
+    );
+    if !related.is_empty() {
+        roff.control("SH", ["SEE ALSO"]);
+        let mut refs = Vec::new();
+        for (i, page) in related.iter().enumerate() {
+            if i > 0 {
+                refs.push(roman(", "));
+            }
+            refs.push(italic(page.as_str()));
+            refs.push(roman("(1)"));
+        }
+        roff.text(refs);
+    }
+    let _ = roff.to_writer(&mut out);
+    if page.get_version().is_some() {
+        let _ = man.render_version_section(&mut out);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -78,5 +225,38 @@ mod tests {
             "{} is stale: run NETKIT_REGENERATE=1 cargo test generated and commit",
             stale.join(", ")
         );
+    }
+
+    #[test]
+    fn every_page_has_examples_and_exit_status() {
+        for (path, content) in super::generated() {
+            if !path.starts_with("man/") {
+                continue;
+            }
+            let page = String::from_utf8_lossy(&content);
+            let name = path.trim_start_matches("man/").trim_end_matches(".1");
+            assert!(
+                super::examples(name).next().is_some(),
+                "{path} has no example: add one to EXAMPLES in src/docs.rs"
+            );
+            for section in [".SH EXAMPLES", ".SH \"EXIT STATUS\""] {
+                assert!(page.contains(section), "{path} has no {section}");
+            }
+            assert!(
+                !page.contains("netkit\\-help"),
+                "{path} names a help page that does not exist"
+            );
+        }
+    }
+
+    #[test]
+    fn examples_are_the_readmes() {
+        let readme = include_str!("../README.md");
+        for (page, line, _) in super::EXAMPLES {
+            assert!(
+                readme.contains(*line),
+                "the example of {page} is not in the README: {line}"
+            );
+        }
     }
 }

@@ -3,6 +3,22 @@
 use std::io;
 use std::process::ExitCode;
 
+/// The exit codes of the contract and what each means, for `--help` and the man pages.
+pub const EXIT_STATUS: &[(u8, &str)] = &[
+    (0, "success (also when stdout is closed early)"),
+    (
+        1,
+        "any other runtime failure: an I/O error, an echo mismatch, the peer closed early",
+    ),
+    (2, "usage error"),
+    (3, "the host name could not be resolved"),
+    (
+        4,
+        "the connection was refused or the network or host is unreachable",
+    ),
+    (5, "timed out (connecting, or waiting for a reply)"),
+];
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
