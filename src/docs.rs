@@ -40,6 +40,7 @@ fn generated() -> Vec<(String, Vec<u8>)> {
 
 /// The examples of each page, the README's: (page, command line, what it does). A page shows
 /// its own and those of the pages below it (`netkit-echo` shows serve's, send's and bench's).
+#[cfg(test)]
 const EXAMPLES: &[(&str, &str, &str)] = &[
     (
         "netkit",
@@ -104,6 +105,7 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
 ];
 
 /// The examples shown on page `name`.
+#[cfg(test)]
 fn examples(
     name: &str,
 ) -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> + '_ {
