@@ -100,10 +100,11 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
         let asked = (sent, SystemTime::now() - answered);
         (reply, peer.to_string(), asked, answered)
     } else {
-        let (mut stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
+        let (mut stream, peer, deadline) =
+            super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
         // the server reads its clock once connected; name lookup and handshake come before
         let asked = (Instant::now(), SystemTime::now());
-        let reply = stream::until_eof(&mut stream, MAX_REPLY, &trace)
+        let reply = stream::until_eof(&mut stream, MAX_REPLY, deadline, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
         let answered = asked.0.elapsed();
         drop(stream);

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
 use crate::net::serve::{Next, Service};
+use crate::net::stream::Deadline;
 use crate::net::{addr, bench, socket, stream, trace::Trace, udp};
 
 const PORT: u16 = 7;
@@ -48,7 +49,9 @@ struct Client {
 }
 
 enum Link {
-    Tcp(TcpStream),
+    /// With how long each round trip may take, and the deadline of the first, which began
+    /// with connecting.
+    Tcp(TcpStream, Option<Duration>, Option<Deadline>),
     /// With how long to wait for each echo.
     Udp(UdpSocket, Duration),
 }
@@ -61,8 +64,11 @@ impl Client {
     /// Over UDP, `data` is one datagram and its echo is the datagram that comes back.
     fn round_trip(&mut self, data: &[u8]) -> Result<Vec<u8>> {
         let (peer, trace) = (&self.peer, &self.trace);
-        let stream = match &mut self.link {
-            Link::Tcp(stream) => stream,
+        let (stream, deadline) = match &mut self.link {
+            Link::Tcp(stream, wait, first) => {
+                let deadline = first.take().unwrap_or_else(|| Deadline::after(*wait));
+                (stream, deadline)
+            }
             Link::Udp(socket, wait) => {
                 return udp::exchange(socket, data, *wait, 1, trace)
                     .map(|(echo, _)| echo)
@@ -71,9 +77,9 @@ impl Client {
         };
         let mut echo = Vec::with_capacity(data.len());
         for piece in data.chunks(PIECE) {
-            stream::send(stream, piece, trace)
+            stream::send(stream, piece, deadline, trace)
                 .map_err(|e| Error::io(format!("cannot send to {peer}"), e))?;
-            let back = stream::receive(stream, piece.len(), trace)
+            let back = stream::receive(stream, piece.len(), deadline, trace)
                 .map_err(|e| Error::io(format!("no echo from {peer}"), e))?;
             let short = back.len() < piece.len();
             echo.extend_from_slice(&back);
@@ -87,13 +93,13 @@ impl Client {
     /// Half-closes, then returns whatever the server still sends before closing (nothing,
     /// over UDP).
     fn finish(self) -> Result<Vec<u8>> {
-        let Link::Tcp(mut stream) = self.link else {
+        let Link::Tcp(mut stream, wait, _) = self.link else {
             return Ok(Vec::new());
         };
         let peer = self.peer;
         stream::shut_write(&stream, &self.trace)
             .map_err(|e| Error::io(format!("cannot shut down {peer}"), e))?;
-        let rest = stream::until_eof(&mut stream, 1 << 20, &self.trace)
+        let rest = stream::until_eof(&mut stream, 1 << 20, Deadline::after(wait), &self.trace)
             .map_err(|e| Error::io(format!("no end from {peer}"), e))?;
         drop(stream);
         self.trace.step("socket closed");
@@ -118,9 +124,11 @@ pub fn send(args: EchoSendArgs) -> Result<()> {
             trace,
         }
     } else {
-        let (stream, peer) = super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
+        let (stream, peer, deadline) =
+            super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
+        let wait = args.client.timeout(Some(REPLY_WAIT));
         Client {
-            link: Link::Tcp(stream),
+            link: Link::Tcp(stream, wait, Some(deadline)),
             peer,
             trace,
         }

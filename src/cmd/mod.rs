@@ -13,6 +13,7 @@ use crate::net::inetd;
 use crate::net::serve::{Limits, Server, Service};
 use std::net::TcpStream;
 
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 use crate::net::{
     addr::{self, Family},
@@ -247,24 +248,23 @@ impl ClientArgs {
     }
 }
 
-/// Connects for a request/reply client: `-w` (or `default_wait`) bounds connecting and each
-/// wait for a reply. Returns the stream and the peer's address for messages.
+/// Connects for a request/reply client. `-w` (or `default_wait`) is a deadline for connecting
+/// and the reply together, returned for the reads that follow, with the peer's address for
+/// messages.
 fn dial(
     host: &str,
     port: u16,
     client: &ClientArgs,
     default_wait: Duration,
     trace: &Trace,
-) -> Result<(TcpStream, String)> {
+) -> Result<(TcpStream, String, Deadline)> {
     let timeout = client.timeout(Some(default_wait));
+    let deadline = Deadline::after(timeout);
     let stream = socket::connect(host, port, client.family(), timeout, trace)?;
     let peer = stream
         .peer_addr()
         .map_or_else(|_| addr::host_port(host, port), |a| a.to_string());
-    stream
-        .set_read_timeout(timeout)
-        .map_err(|e| Error::io("cannot set the read timeout", e))?;
-    Ok((stream, peer))
+    Ok((stream, peer, deadline))
 }
 
 /// Writes results to stdout; a reader that went away (`| head -c1`) ends netkit quietly.

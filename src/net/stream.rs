@@ -2,22 +2,61 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::time::{Duration, Instant};
 
 use super::trace::Trace;
 
-/// Writes all of `data`.
-pub fn send(stream: &mut TcpStream, data: &[u8], trace: &Trace) -> io::Result<()> {
+/// When a whole exchange must be over: `-w` bounds connecting and the reply together, so a
+/// server that drips a byte a second cannot hold a client for longer than that.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// `limit` from now; `None`: no deadline.
+    pub fn after(limit: Option<Duration>) -> Deadline {
+        Deadline(limit.map(|limit| Instant::now() + limit))
+    }
+
+    /// Sets the stream's timeouts to the time left, so the next read or write ends by the
+    /// deadline; once it has passed, `TimedOut`.
+    fn arm(self, stream: &TcpStream) -> io::Result<()> {
+        let Some(at) = self.0 else {
+            return Ok(());
+        };
+        let left = at.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_read_timeout(Some(left))?;
+        stream.set_write_timeout(Some(left))
+    }
+}
+
+/// Writes all of `data` by the deadline.
+pub fn send(
+    stream: &mut TcpStream,
+    data: &[u8],
+    deadline: Deadline,
+    trace: &Trace,
+) -> io::Result<()> {
+    deadline.arm(stream)?;
     stream.write_all(data)?;
     trace.step(format_args!("sent {} bytes", data.len()));
     Ok(())
 }
 
-/// Reads until `want` bytes have come or the peer closes (then fewer come back); times out as
-/// the stream's read timeout says.
-pub fn receive(stream: &mut TcpStream, want: usize, trace: &Trace) -> io::Result<Vec<u8>> {
+/// Reads until `want` bytes have come or the peer closes (then fewer come back); times out
+/// at the deadline.
+pub fn receive(
+    stream: &mut TcpStream,
+    want: usize,
+    deadline: Deadline,
+    trace: &Trace,
+) -> io::Result<Vec<u8>> {
     let mut data = vec![0; want];
     let mut got = 0;
     while got < want {
+        deadline.arm(stream)?;
         match stream.read(&mut data[got..]) {
             Ok(0) => {
                 trace.step("FIN received from the peer (end of data)");
@@ -35,12 +74,18 @@ pub fn receive(stream: &mut TcpStream, want: usize, trace: &Trace) -> io::Result
     Ok(data)
 }
 
-/// Reads until the peer closes, keeping at most `limit` bytes; a hostile server that never
-/// stops talking costs no more than that.
-pub fn until_eof(stream: &mut TcpStream, limit: usize, trace: &Trace) -> io::Result<Vec<u8>> {
+/// Reads until the peer closes, keeping at most `limit` bytes, by the deadline; a hostile
+/// server that never stops talking costs no more than that.
+pub fn until_eof(
+    stream: &mut TcpStream,
+    limit: usize,
+    deadline: Deadline,
+    trace: &Trace,
+) -> io::Result<Vec<u8>> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
+        deadline.arm(stream)?;
         match stream.read(&mut buf) {
             Ok(0) => {
                 trace.step("FIN received from the peer (end of data)");

@@ -674,3 +674,17 @@ fn max_per_source_is_enforced() {
     first.read_exact(&mut one).unwrap();
     assert_eq!(&one, b"y");
 }
+
+#[test]
+fn send_wait_bounds_the_whole_exchange_not_each_read() {
+    let port = common::drip().to_string();
+    let started = std::time::Instant::now();
+    netkit()
+        .args(["echo", "send", "127.0.0.1", &port, "-w", "2", "a-long-enough-message"])
+        .assert()
+        .code(5)
+        .stderr(format!("netkit: no echo from 127.0.0.1:{port}: timed out\n"));
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(1900), "ended after {took:?}, before -w");
+    assert!(took < Duration::from_secs(8), "took {took:?} with -w 2");
+}

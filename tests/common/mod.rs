@@ -231,3 +231,17 @@ pub fn noise(len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+/// A peer that sends one byte a second (at most 60), whatever it is sent: a server that
+/// keeps each read busy but never finishes an answer.
+pub fn drip() -> u16 {
+    peer(|mut stream| {
+        use std::io::Write;
+        for _ in 0..60 {
+            if stream.write_all(b"x").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_secs(1));
+        }
+    })
+}
