@@ -130,8 +130,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;echo;send' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')

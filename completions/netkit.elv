@@ -117,8 +117,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --version 'Print version'
         }
         &'netkit;echo;send'= {
-            cand -c 'Send the message N times and print each round-trip time, like ping'
-            cand --count 'Send the message N times and print each round-trip time, like ping'
+            cand -c 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary'
+            cand --count 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary'
             cand -i 'Wait SECS seconds between messages with --count'
             cand --interval 'Wait SECS seconds between messages with --count'
             cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'

@@ -84,7 +84,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s c -l count -d 'Send the message N times and print each round-trip time, like ping' -r
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s c -l count -d 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s i -l interval -d 'Wait SECS seconds between messages with --count' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -l udp -d 'Send over UDP'

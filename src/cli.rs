@@ -218,11 +218,13 @@ pub struct EchoSendArgs {
     /// Send over UDP.
     #[arg(long)]
     pub udp: bool,
-    /// Send the message N times and print each round-trip time, like ping.
-    #[arg(short = 'c', long, value_name = "N")]
+    /// Send the message N times and print each round-trip time, like ping; Ctrl-C stops
+    /// early with the summary.
+    #[arg(short = 'c', long, value_name = "N", value_parser = at_least_one_message)]
     pub count: Option<u64>,
     /// Wait SECS seconds between messages with --count.
-    #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_secs, default_value = "1")]
+    #[arg(short = 'i', long, value_name = "SECS", value_parser = parse_secs, default_value = "1",
+          requires = "count")]
     pub interval: Duration,
     #[command(flatten)]
     pub client: ClientArgs,
@@ -315,6 +317,10 @@ fn at_least_one(text: &str) -> Result<usize, String> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err("must be a whole number, 1 or more".into()),
     }
+}
+
+fn at_least_one_message(text: &str) -> Result<u64, String> {
+    at_least_one(text).map(|n| n as u64)
 }
 
 /// Seconds as typed (`5`, `0.5`), from 0 to a billion; a tiny non-zero value becomes 1 ms, so

@@ -2,6 +2,8 @@
 
 use std::io::{BufRead, Read};
 use std::net::{TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
@@ -194,8 +196,14 @@ fn lines(mut client: Client) -> Result<()> {
         }
         let echo = client.round_trip(&line)?;
         super::print(&echo)?;
-        if echo.len() < line.len() {
-            return client.check(&line, &echo);
+        client.check(&line, &echo)?;
+        // a stream echo is read to the line's length; a datagram can be longer
+        if echo.len() > line.len() {
+            let n = echo.len() - line.len();
+            return Err(Error::Failed(format!(
+                "{} sent {n} bytes more than the line",
+                client.peer
+            )));
         }
     }
     let rest = client.finish()?;
@@ -214,9 +222,18 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
     let mut mismatched = 0u64;
     let mut lost = 0u64;
     let mut cut_short = None;
+    // Ctrl-C ends the run early with the summary, as ping does
+    let interrupted = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGINT, interrupted.clone())
+        .map_err(|e| Error::io("cannot handle SIGINT", e))?;
+    let mut count = count;
     for seq in 1..=count {
         if seq > 1 {
-            std::thread::sleep(interval);
+            pause(interval, &interrupted);
+        }
+        if interrupted.load(Ordering::Relaxed) {
+            count = seq - 1;
+            break;
         }
         let start = Instant::now();
         let echo = match client.round_trip(line.as_bytes()) {
@@ -275,6 +292,19 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
         _ => Err(Error::Failed(format!(
             "{mismatched} mismatched and {lost} lost of {count} messages{why}"
         ))),
+    }
+}
+
+/// Sleeps `interval`, or less once `interrupted` is set.
+fn pause(interval: Duration, interrupted: &AtomicBool) {
+    const STEP: Duration = Duration::from_millis(20);
+    let until = Instant::now() + interval;
+    while !interrupted.load(Ordering::Relaxed) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(STEP));
     }
 }
 

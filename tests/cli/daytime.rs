@@ -385,9 +385,14 @@ fn wait_bounds_the_whole_exchange_not_each_read() {
         .args(["daytime", "get", "127.0.0.1", &port, "-w", "2"])
         .assert()
         .code(5)
-        .stderr(format!("netkit: no time from 127.0.0.1:{port}: timed out\n"));
+        .stderr(format!(
+            "netkit: no time from 127.0.0.1:{port}: timed out\n"
+        ));
     let took = started.elapsed();
     // a byte a second kept each read alive: per-read timeouts would run to the 60th byte
-    assert!(took >= Duration::from_millis(1900), "ended after {took:?}, before -w");
+    assert!(
+        took >= Duration::from_millis(1900),
+        "ended after {took:?}, before -w"
+    );
     assert!(took < Duration::from_secs(8), "took {took:?} with -w 2");
 }

@@ -680,11 +680,78 @@ fn send_wait_bounds_the_whole_exchange_not_each_read() {
     let port = common::drip().to_string();
     let started = std::time::Instant::now();
     netkit()
-        .args(["echo", "send", "127.0.0.1", &port, "-w", "2", "a-long-enough-message"])
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &port,
+            "-w",
+            "2",
+            "a-long-enough-message",
+        ])
         .assert()
         .code(5)
-        .stderr(format!("netkit: no echo from 127.0.0.1:{port}: timed out\n"));
+        .stderr(format!(
+            "netkit: no echo from 127.0.0.1:{port}: timed out\n"
+        ));
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(1900), "ended after {took:?}, before -w");
+    assert!(
+        took >= Duration::from_millis(1900),
+        "ended after {took:?}, before -w"
+    );
     assert!(took < Duration::from_secs(8), "took {took:?} with -w 2");
+}
+
+#[test]
+fn ctrl_c_ends_count_with_the_summary() {
+    let server = spawn(&["echo", "serve"]);
+    let mut child = Command::new(common::BIN)
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &server.port(),
+            "--count",
+            "100",
+            "-i",
+            "0.05",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    for _ in 0..3 {
+        std::io::BufRead::read_line(&mut out, &mut seen).unwrap();
+    }
+    assert!(seen.starts_with("seq=1 bytes=12 "), "{seen}");
+    // SAFETY: kill(2) on our own child, not yet reaped
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stdout: {seen}{rest}");
+    let summary = predicate::str::is_match(
+        r"--- 127\.0\.0\.1:\d+ echo statistics ---\n(\d+) sent, \d+ echoed, 0 mismatched, 0 lost\nrtt min/avg/max/stddev = [\d.]+/[\d.]+/[\d.]+/[\d.]+ ms\n$",
+    )
+    .unwrap();
+    assert!(summary.eval(&rest), "no summary after SIGINT: {rest}");
+    assert!(!rest.contains("100 sent"), "ran to the end: {rest}");
+}
+
+#[test]
+fn count_zero_and_interval_without_count_are_usage_errors() {
+    netkit()
+        .args(["echo", "send", "127.0.0.1", "7", "-c", "0", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value '0' for '--count <N>'",
+        ));
+    netkit()
+        .args(["echo", "send", "127.0.0.1", "7", "-i", "2", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--count <N>"));
 }

@@ -454,3 +454,26 @@ fn inetd_udp_with_a_stream_socket_on_stdin_says_nothing_to_the_client() {
     client.read_to_end(&mut got).unwrap();
     assert_eq!(String::from_utf8_lossy(&got), "", "the client was told");
 }
+
+#[test]
+fn a_wrong_udp_echo_of_a_stdin_line_is_a_mismatch() {
+    let port = udp_peer(|got| vec![got.to_ascii_uppercase()]);
+    netkit()
+        .args(["echo", "send", "--udp", "127.0.0.1", &port.to_string()])
+        .write_stdin("hello\n")
+        .assert()
+        .code(1)
+        .stdout("HELLO\n")
+        .stderr(format!(
+            "netkit: echo from 127.0.0.1:{port} differs from what was sent at byte 1\n"
+        ));
+    let port = udp_peer(|got| vec![[got, b"more"].concat()]);
+    netkit()
+        .args(["echo", "send", "--udp", "127.0.0.1", &port.to_string()])
+        .write_stdin("hello\n")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: 127.0.0.1:{port} sent 4 bytes more than the line\n"
+        ));
+}
