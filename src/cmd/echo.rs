@@ -21,6 +21,9 @@ const UDP_WAIT: Duration = Duration::from_secs(2);
 const PIECE: usize = 16 * 1024;
 /// What `--count` sends when no MESSAGE is given.
 const PING: &str = "netkit echo";
+/// Why a server ends connections before any echo: it turns them away at once.
+const LIMIT_HINT: &str =
+    "likely a server-side limit, such as --max-per-source or --max-connections";
 
 struct Echo;
 
@@ -383,11 +386,52 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
         }
         .as_bytes(),
     )?;
+    verdict(&report, &load)
+}
+
+/// Success, or why not: mismatches, connection errors with what the server did to them, or
+/// a run in which nothing was measured.
+fn verdict(report: &bench::Report, load: &bench::Load) -> Result<()> {
+    let (n, flows) = (report.connections, flows(load));
+    let closed = report.closed_before_echo;
+    if report.messages == 0 && report.mismatches == 0 {
+        let why = if closed == n {
+            format!("the server closed all {n} {flows} before any echo ({LIMIT_HINT})")
+        } else {
+            let secs = load.duration.as_secs_f64();
+            let mut why = format!("no echo in {secs} s on any of the {n} {flows}");
+            if closed > 0 {
+                why +=
+                    &format!("; the server closed {closed} of them before any echo ({LIMIT_HINT})");
+            } else if report.errors > 0 {
+                why += &format!("; {} connection errors", report.errors);
+            } else if report.lost > 0 {
+                why += &format!("; {} datagrams lost", report.lost);
+            }
+            why
+        };
+        return Err(Error::Failed(format!("nothing measured: {why}")));
+    }
     match (report.mismatches, report.errors) {
         (0, 0) => Ok(()),
-        (m, e) => Err(Error::Failed(format!(
-            "{m} mismatched messages and {e} connection errors"
-        ))),
+        (m, e) => {
+            let mut why = format!("{m} mismatched messages and {e} connection errors");
+            if closed > 0 {
+                why += &format!(
+                    ": the server closed {closed} of {n} {flows} before any echo ({LIMIT_HINT})"
+                );
+            }
+            Err(Error::Failed(why))
+        }
+    }
+}
+
+/// What the load's flows are called.
+fn flows(load: &bench::Load) -> &'static str {
+    if load.udp {
+        "UDP sockets"
+    } else {
+        "connections"
     }
 }
 
@@ -402,20 +446,26 @@ fn rates(report: &bench::Report) -> (f64, f64) {
 fn summary(report: &bench::Report, load: &bench::Load, target: &str) -> String {
     let (per_sec, mb) = rates(report);
     let ms = |q: f64| report.latency.value_at_quantile(q) as f64 / 1e6;
-    let (flows, losses) = if load.udp {
-        (
-            "UDP sockets",
-            format!(", lost {}, late {}", report.lost, report.late),
-        )
+    let flows = flows(load);
+    let losses = if load.udp {
+        format!(", lost {}, late {}", report.lost, report.late)
     } else {
-        ("connections", String::new())
+        String::new()
+    };
+    let closed = match report.closed_before_echo {
+        0 => String::new(),
+        closed => format!(
+            "closed by the server before any echo: {closed} of {} {flows} ({LIMIT_HINT})\n",
+            report.connections
+        ),
     };
     format!(
         "{target}: {} {flows}, {}-byte messages, depth {}, {:.1} s\n\
          messages/s {per_sec:.0}\n\
          MB/s       {mb:.2}\n\
          latency    p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
-         errors {}, mismatches {}{losses}, starved {} of {} {flows}\n",
+         errors {}, mismatches {}{losses}, starved {} of {} {flows}\n\
+         {closed}",
         load.connections,
         load.size,
         load.depth,
@@ -449,6 +499,7 @@ fn json(report: &bench::Report, load: &bench::Load) -> String {
         "lost": report.lost,
         "late": report.late,
         "starved": report.starved,
+        "closed_before_echo": report.closed_before_echo,
         "transport": if load.udp { "udp" } else { "tcp" },
     });
     format!("{value}\n")

@@ -53,6 +53,9 @@ pub struct Report {
     pub lost: u64,
     pub late: u64,
     pub starved: usize,
+    /// TCP connections the server ended (FIN or reset) before any byte of echo: what a
+    /// server-side limit does to the connections it turns away.
+    pub closed_before_echo: usize,
     pub connections: usize,
     /// Round-trip times in nanoseconds.
     pub latency: Histogram<u64>,
@@ -83,6 +86,7 @@ impl Report {
             lost: 0,
             late: 0,
             starved: 0,
+            closed_before_echo: 0,
             connections: load.connections,
             latency: Histogram::new(3).map_err(|e| crate::error::Error::Failed(e.to_string()))?,
         })
@@ -443,6 +447,9 @@ impl Conn {
     fn fail(&mut self, report: &mut Report) {
         self.dead = true;
         report.errors += 1;
+        if self.received == 0 {
+            report.closed_before_echo += 1;
+        }
     }
 }
 

@@ -599,6 +599,123 @@ fn echo_bench_refused_exits_4() {
         ));
 }
 
+/// Checks a bench of 2,000 connections against `server`: every one measured, none refused.
+fn two_thousand_connections_are_measured(server: &common::Server) {
+    let result = bench_json(
+        &server.port(),
+        &["--connections", "2000", "--duration", "2"],
+        0,
+    );
+    assert_eq!(result["errors"], 0, "{result}");
+    assert_eq!(result["closed_before_echo"], 0, "{result}");
+    assert_eq!(result["mismatches"], 0, "{result}");
+    assert_eq!(result["starved"], 0, "{result}");
+}
+
+#[test]
+fn echo_bench_of_two_thousand_connections_has_no_errors() {
+    common::raise_fd_limit();
+    let server = spawn(&[
+        "echo",
+        "serve",
+        "--max-per-source",
+        "10000",
+        "--max-connections",
+        "10000",
+    ]);
+    two_thousand_connections_are_measured(&server);
+}
+
+#[test]
+#[ignore = "needs the contract's defaults (--max-per-source 0, --max-connections 10000) from \
+            the server branch; drop this line when it is merged"]
+fn echo_bench_of_two_thousand_connections_against_the_defaults_has_no_errors() {
+    common::raise_fd_limit();
+    two_thousand_connections_are_measured(&spawn(&["echo", "serve"]));
+}
+
+#[test]
+fn echo_bench_names_the_connections_a_server_limit_refused() {
+    let server = spawn(&["echo", "serve", "--max-per-source", "10"]);
+    let hint = "(likely a server-side limit, such as --max-per-source or --max-connections)";
+    netkit()
+        .args([
+            "echo",
+            "bench",
+            "127.0.0.1",
+            &server.port(),
+            "-n",
+            "50",
+            "-d",
+            "0.5",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::ends_with(format!(
+            "errors 40, mismatches 0, starved 40 of 50 connections\n\
+             closed by the server before any echo: 40 of 50 connections {hint}\n"
+        )))
+        .stderr(format!(
+            "netkit: 0 mismatched messages and 40 connection errors: the server closed 40 of \
+             50 connections before any echo {hint}\n"
+        ));
+    // a fresh server: the first may still be counting the last run's connections as open
+    let server = spawn(&["echo", "serve", "--max-per-source", "10"]);
+    let result = bench_json(&server.port(), &["--connections", "50"], 1);
+    assert_eq!(result["closed_before_echo"], 40, "{result}");
+    assert_eq!(result["errors"], 40, "{result}");
+    assert!(result["messages"].as_u64().unwrap() > 0, "{result}");
+}
+
+#[test]
+fn echo_bench_says_why_when_every_connection_is_refused() {
+    // a server that takes each connection and closes it at once, as a limit does
+    let port = peer(drop);
+    netkit()
+        .args([
+            "echo",
+            "bench",
+            "127.0.0.1",
+            &port.to_string(),
+            "-n",
+            "5",
+            "-d",
+            "5",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            "netkit: nothing measured: the server closed all 5 connections before any echo \
+             (likely a server-side limit, such as --max-per-source or --max-connections)\n",
+        );
+}
+
+#[test]
+fn echo_bench_fails_when_nothing_was_measured() {
+    // accepts and reads, and never answers
+    let port = peer(|mut s| {
+        let mut sink = [0u8; 1024];
+        while let Ok(1..) = s.read(&mut sink) {}
+    });
+    netkit()
+        .args([
+            "echo",
+            "bench",
+            "127.0.0.1",
+            &port.to_string(),
+            "-n",
+            "2",
+            "-d",
+            "0.3",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::ends_with(
+            "errors 0, mismatches 0, starved 2 of 2 connections\n",
+        ))
+        .stderr("netkit: nothing measured: no echo in 0.3 s on any of the 2 connections\n");
+}
+
 #[test]
 fn sigterm_stops_accepting_and_exits_0() {
     let mut server = spawn(&["echo", "serve"]);

@@ -315,6 +315,17 @@ fn echo_bench_over_udp_counts_what_a_rate_limit_drops() {
 }
 
 #[test]
+fn echo_bench_over_udp_fails_when_nothing_was_measured() {
+    let port = udp_peer(|_| vec![]); // takes every datagram, answers none
+    netkit()
+        .args(["echo", "bench", "--udp", "127.0.0.1", &port.to_string()])
+        .args(["-n", "2", "-d", "0.3"])
+        .assert()
+        .code(1)
+        .stderr("netkit: nothing measured: no echo in 0.3 s on any of the 2 UDP sockets\n");
+}
+
+#[test]
 fn echo_bench_over_udp_to_a_closed_port_is_refused() {
     let port = closed_udp_port();
     netkit()
