@@ -459,8 +459,9 @@ fn window(pattern: &[u8], shift: usize, number: u64, size: usize) -> &[u8] {
     &pattern[start..start + size]
 }
 
-/// Bytes from a xorshift generator: no period a shift could hide in.
-fn pattern(len: usize) -> Vec<u8> {
+/// Bytes from a xorshift generator, every value from 0 to 255 among them: no period a shift
+/// could hide in. The same bytes for the same `len` on every run.
+pub fn pattern(len: usize) -> Vec<u8> {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     (0..len)
         .map(|_| {

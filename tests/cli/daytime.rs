@@ -1,8 +1,9 @@
 //! `daytime serve` and `daytime get` over TCP, and their interoperability.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use predicates::prelude::*;
@@ -179,17 +180,21 @@ fn bad_format_is_a_usage_error() {
 
 #[test]
 fn service_names_are_ports() {
-    // nothing listens on port 13 here, so the refusal names the port the name resolved to;
-    // when something does (an inetd), it answers
+    // whether something answers on port 13 here (an inetd) or not, the trace names the port
+    // the name resolved to
     let assert = netkit()
-        .args(["daytime", "get", "127.0.0.1", "daytime", "-w", "2"])
+        .args([
+            "daytime",
+            "get",
+            "127.0.0.1",
+            "daytime",
+            "-w",
+            "2",
+            "--trace",
+        ])
         .assert();
-    let out = assert.get_output();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() || stderr.contains("127.0.0.1:13"),
-        "{stderr}"
-    );
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains(" connecting to 127.0.0.1:13\n"), "{stderr}");
 }
 
 #[test]
@@ -271,14 +276,47 @@ fn closed_stdout_ends_quietly() {
     let server = spawn(&["daytime", "serve"]);
     let mut child = Command::new(common::BIN)
         .args(["daytime", "get", "127.0.0.1", &server.port()])
-        .stdout(Stdio::piped())
+        .stdout(common::closed_pipe()) // the reader is gone before netkit writes
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take()); // the reader is gone before netkit writes
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{:?}", out);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let status = common::wait_for("netkit to exit", Duration::from_secs(10), || {
+        child.try_wait().unwrap()
+    });
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn trace_with_stderr_closed_early_exits_0() {
+    let (go, wait) = mpsc::channel::<()>();
+    let wait = Mutex::new(wait);
+    let port = peer(move |mut s| {
+        // the time, and so the trace of it, comes only once netkit's stderr is closed
+        let _ = wait.lock().unwrap().recv_timeout(Duration::from_secs(10));
+        let _ = s.write_all(b"Wed Nov 25 11:31:40 2026\r\n");
+    });
+    let port = port.to_string();
+    let args = ["daytime", "get", "127.0.0.1", &port, "--trace"];
+    for joined in [false, true] {
+        let run = common::run_with_stderr_closed_early(&args, b"", joined, || go.send(()).unwrap());
+        assert!(run.status.success(), "joined {joined}: {run:?}");
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(!stdout.contains("panicked"), "{stdout}");
+        let want = if joined {
+            ""
+        } else {
+            "Wed Nov 25 11:31:40 2026\n"
+        };
+        assert_eq!(stdout, want);
+    }
 }
 
 #[test]

@@ -381,6 +381,31 @@ fn trace_narrates_the_connection() {
 }
 
 #[test]
+fn trace_with_stderr_closed_early_exits_0() {
+    let (go, wait) = mpsc::channel::<()>();
+    let wait = Mutex::new(wait);
+    let port = peer(move |mut stream| {
+        let got = read_all(&mut stream);
+        // the answer, and so the trace of it, comes only once netkit's stderr is closed
+        let _ = wait.lock().unwrap().recv_timeout(LIMIT);
+        let _ = stream.write_all(&got);
+    });
+    let port = port.to_string();
+    for joined in [false, true] {
+        let run = common::run_with_stderr_closed_early(
+            &["raw", "--trace", "127.0.0.1", &port],
+            b"ping\n",
+            joined,
+            || go.send(()).unwrap(),
+        );
+        assert!(run.status.success(), "joined {joined}: {run:?}");
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(!stdout.contains("panicked"), "{stdout}");
+        assert_eq!(stdout, if joined { "" } else { "ping\n" });
+    }
+}
+
+#[test]
 fn telnet_negotiation_is_answered_and_hidden() {
     let (answers_tx, answers) = mpsc::channel();
     let (rest_tx, rest) = mpsc::channel();
@@ -563,11 +588,9 @@ fn closed_terminal_ends_raw_quietly() {
     let (events, event) = mpsc::channel();
     let port = peer(move |mut stream| {
         events.send("connected").unwrap();
-        // netkit sends nothing, so the read ends only when its socket is closed
-        let mut byte = [0u8];
-        stream.set_read_timeout(Some(LIMIT)).unwrap();
-        let gone = matches!(stream.read(&mut byte), Ok(0) | Err(_));
-        events.send(if gone { "closed" } else { "data" }).unwrap();
+        // netkit sends nothing, so this ends only when its socket is closed (or fails the test)
+        common::wait_closed(&mut stream, LIMIT);
+        events.send("closed").unwrap();
     });
     let log = std::env::temp_dir().join(format!(
         "netkit-raw-hup-{}-{}.log",

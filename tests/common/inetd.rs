@@ -78,7 +78,8 @@ pub struct Inetd {
 
 impl Inetd {
     /// None (after printing a line "skipped: <reason>" to stderr) when no
-    /// inetd/xinetd binary is installed (or telnetd for `Service::Telnet`).
+    /// inetd/xinetd binary is installed (or telnetd for `Service::Telnet`); a
+    /// failure instead when `NETKIT_REQUIRE_PEERS=1`.
     /// Panics when the binary is there but will not serve: that is a broken
     /// machine, and skipping would hide it.
     pub fn start(service: Service) -> Option<Inetd> {
@@ -174,8 +175,9 @@ enum Failure {
     Fatal(String),
 }
 
+/// Skipped, or a failure under `NETKIT_REQUIRE_PEERS=1`: see `super::skip`.
 fn skip<T>(reason: &str) -> Option<T> {
-    eprintln!("skipped: {reason}");
+    super::skip(reason);
     None
 }
 
