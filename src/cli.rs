@@ -53,9 +53,10 @@ seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's s
 
 const DAYTIME_NOTES: &str = "\
 Lines end in CR LF in every format. ctime (the default) is Wed Nov 25 11:31:40 2026, the day \
-padded with a space; nist is the NIST ACTS line, always UTC. Local time honours TZ and is looked \
-up for each connection in the time-zone rules, so a long-running server stays right across \
-daylight-saving changes. Whatever a client sends is ignored.";
+padded with a space; nist is the NIST ACTS line, always UTC. Local time honours TZ and follows \
+its time-zone rules, so a long-running server stays right across daylight-saving changes. The \
+line is rendered once a second, and every client in that second gets the same bytes. Whatever \
+a client sends is ignored.";
 
 const ECHO_NOTES: &str = "\
 Every byte received goes back unchanged and in order: binary-safe, not line-based. A client that \
@@ -347,5 +348,83 @@ mod tests {
     #[test]
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The long help of `netkit WORDS...`, every run of white space made one space.
+    fn long_help(words: &[&str]) -> String {
+        let mut command = Cli::command();
+        command.build();
+        let mut sub = &mut command;
+        for word in words {
+            sub = sub.find_subcommand_mut(word).expect("a subcommand");
+        }
+        let help = sub.render_long_help().to_string();
+        help.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// `0, 7 and 13` for [0, 7, 13].
+    fn list(numbers: &[u16]) -> String {
+        let text: Vec<String> = numbers.iter().map(u16::to_string).collect();
+        match text.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
+    /// Help texts, man pages (rendered from them) and the README quote numbers that live in
+    /// constants; each must say what the code does.
+    #[test]
+    fn docs_quote_the_numbers_the_code_uses() {
+        use crate::net::{admission::REFLECTORS, bench, inetd::DATAGRAM_LINGER, serve::BUF_SIZE};
+        let grace = crate::cmd::GRACE.as_secs();
+        let server = [
+            format!("datagrams from ports {} (services", list(&REFLECTORS)),
+            format!("gives open sessions {grace} seconds"),
+            format!("until {} s pass without one", DATAGRAM_LINGER.as_secs()),
+        ];
+        let echo = [format!(
+            "at most {} KiB waits in netkit per connection",
+            BUF_SIZE / 1024
+        )];
+        let bench = [
+            format!("at most {} bytes", bench::MAX_DATAGRAM),
+            format!(
+                "an echo missing after {} s is counted lost",
+                bench::LOST_AFTER.as_secs()
+            ),
+        ];
+        let cases: [(&[&str], &[String]); 4] = [
+            (&["daytime", "serve"], &server),
+            (&["echo", "serve"], &server),
+            (&["echo", "serve"], &echo),
+            (&["echo", "bench"], &bench),
+        ];
+        for (words, facts) in cases {
+            let help = long_help(words);
+            for fact in facts {
+                assert!(
+                    help.contains(fact.as_str()),
+                    "`netkit {} --help` does not say {fact:?}:\n{help}",
+                    words.join(" ")
+                );
+            }
+        }
+        let readme = include_str!("../README.md");
+        let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        for fact in [
+            format!("give open sessions {grace} s"),
+            format!("exits {} s after the last one", DATAGRAM_LINGER.as_secs()),
+            format!(
+                "at most {} KiB waits in netkit per connection",
+                BUF_SIZE / 1024
+            ),
+            format!(
+                "after {} s is counted as `lost`",
+                bench::LOST_AFTER.as_secs()
+            ),
+        ] {
+            assert!(readme.contains(&fact), "README.md does not say {fact:?}");
+        }
     }
 }

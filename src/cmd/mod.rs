@@ -44,7 +44,7 @@ pub fn run(command: Command) -> Result<()> {
 }
 
 /// Sessions still open get this long after SIGINT/SIGTERM.
-const GRACE: Duration = Duration::from_secs(2);
+pub const GRACE: Duration = Duration::from_secs(2);
 
 /// Binds (or takes over) the listening sockets, logs them, and serves until a signal.
 ///

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// Source ports of services that answer whatever they get (echo, daytime, qotd, chargen,
 /// time) and port 0: replying to them could start an endless ping-pong between two servers.
-const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
+pub const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
 
 pub struct Admission {
     max_connections: usize,

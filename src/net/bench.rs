@@ -28,7 +28,7 @@ const SHIFTS: usize = 1031;
 /// The largest UDP payload (over IPv4; IPv6 allows as much).
 pub const MAX_DATAGRAM: usize = 65_507;
 /// A datagram whose echo has not come back after this long is counted as lost.
-const LOST_AFTER: Duration = Duration::from_secs(1);
+pub const LOST_AFTER: Duration = Duration::from_secs(1);
 
 pub struct Load {
     pub addrs: Vec<SocketAddr>,

@@ -57,7 +57,7 @@ pub struct Limits {
 }
 
 /// One loop's read buffer: large enough for a burst, allocated once per loop.
-const BUF_SIZE: usize = 64 * 1024;
+pub const BUF_SIZE: usize = 64 * 1024;
 /// Reads per connection per wake-up before others get their turn.
 const BUDGET: usize = 16;
 /// Connections accepted per listener per wake-up before the loop's clients get a turn.
