@@ -1,7 +1,9 @@
 //! `raw`: talk to any TCP service by hand or from a script, like telnet or nc.
 
+use std::fs::File;
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::os::fd::AsFd;
 
 use crate::cli::RawArgs;
 use crate::error::{Error, Result};
@@ -45,7 +47,13 @@ pub fn run(args: RawArgs) -> Result<()> {
         idle: wait,
         trace,
     };
-    copy::pump(stream, io::stdin(), &mut io::stdout().lock(), options)
+    // our own descriptor for stdin: std's Stdin buffers, and what it holds poll cannot see
+    let input = io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(File::from)
+        .map_err(|e| Error::io("cannot read stdin", e))?;
+    copy::pump(stream, input, &mut io::stdout().lock(), options)
         .map(|_| ())
         .map_err(|failure| explain(failure, &peer))
 }
@@ -92,13 +100,18 @@ fn banner(args: &RawArgs, line: std::fmt::Arguments<'_>) {
 /// `peer` is the address as `host:port`, the way the user would type it.
 fn explain(failure: Failure, peer: &str) -> Error {
     match failure {
-        Failure::Receive(err) if err.kind() == io::ErrorKind::ConnectionReset => {
+        Failure::Receive(err) | Failure::Send(err)
+            if err.kind() == io::ErrorKind::ConnectionReset =>
+        {
             Error::Failed(format!("connection to {peer} reset by peer"))
         }
+        Failure::Unsent(_) => Error::Failed(format!(
+            "{peer} closed the connection before all input was sent"
+        )),
         Failure::Receive(err) => Error::io(format!("cannot read from {peer}"), err),
+        Failure::Send(err) => Error::io(format!("cannot send to {peer}"), err),
         Failure::Input(err) => Error::io("cannot read stdin", err),
         // a reader that went away (`| head -c1`) is reported quietly, as everywhere
         Failure::Output(err) => Error::stdout(err),
-        Failure::Thread(err) => Error::io("cannot start the input thread", err),
     }
 }

@@ -5,7 +5,6 @@ pub mod admission;
 pub mod bench;
 pub mod copy;
 pub mod inetd;
-pub mod outbox;
 pub mod serve;
 pub mod socket;
 pub mod stream;

@@ -1,7 +1,8 @@
 //! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal.
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -29,11 +30,20 @@ struct Raw {
 
 impl Raw {
     fn start(args: &[&str]) -> Raw {
-        let mut child = Command::new(BIN)
-            .arg("raw")
-            .args(args)
-            .env_clear()
-            .stdin(Stdio::piped())
+        Raw::start_with(args, Stdio::piped())
+    }
+
+    /// `netkit raw ARGS` with `stdin` given (`Stdio::null()`, a file).
+    fn start_with(args: &[&str], stdin: Stdio) -> Raw {
+        let mut command = Command::new(BIN);
+        command.arg("raw").args(args).env_clear();
+        Raw::program(command, stdin)
+    }
+
+    /// Any program (a peer such as `nc -l`) run the same way.
+    fn program(mut command: Command, stdin: Stdio) -> Raw {
+        let mut child = command
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -122,17 +132,295 @@ fn banner(port: u16) -> String {
     format!("Connected to 127.0.0.1 (127.0.0.1) port {port}.\n")
 }
 
+/// Closes `stream` with a reset (RST) instead of a FIN.
+fn reset(stream: TcpStream) {
+    socket2::SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+}
+
+/// The line of a peer that did not take all of the input.
+fn unsent(port: u16) -> String {
+    format!("netkit: 127.0.0.1:{port} closed the connection before all input was sent\n")
+}
+
+/// Asserts that `got` is `want`, naming the first byte that differs.
+fn same_bytes(got: &[u8], want: &[u8], what: &str) {
+    if let Some(at) = got.iter().zip(want).position(|(a, b)| a != b) {
+        panic!("{what}: byte {at} differs");
+    }
+    assert_eq!(got.len(), want.len(), "{what}: bytes received");
+}
+
+/// A file in the temporary directory, removed on drop.
+struct TempFile(PathBuf);
+
+static FILES: AtomicUsize = AtomicUsize::new(0);
+
+impl TempFile {
+    fn new(bytes: &[u8]) -> TempFile {
+        let name = format!(
+            "netkit-raw-{}-{}.bin",
+            std::process::id(),
+            FILES.fetch_add(1, Ordering::Relaxed)
+        );
+        let file = TempFile(std::env::temp_dir().join(name));
+        std::fs::write(&file.0, bytes).unwrap();
+        file
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The port of `raw --listen`'s `Listening on ADDR port PORT.` line, once it is there.
+fn listening_port(raw: &Raw, addr: &str) -> String {
+    let prefix = format!("Listening on {addr} port ");
+    let find = |text: &str| {
+        text.lines()
+            .filter_map(|line| line.strip_prefix(&prefix)?.strip_suffix('.'))
+            .find(|port| port.parse::<u16>().is_ok_and(|port| port > 0))
+            .map(str::to_string)
+    };
+    wait_for("the 'Listening on' line", LIMIT, || find(&raw.stderr()))
+}
+
+/// `netkit raw -q 127.0.0.1 PORT < file`: every byte sent, exit 0, nothing on stderr.
+fn send_file(port: &str, file: &TempFile) {
+    netkit()
+        .args(["raw", "-q", "127.0.0.1", port])
+        .pipe_stdin(&file.0)
+        .unwrap()
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
+
+/// A receiver whose stdin is /dev/null, so that it half-closes at once: netkit must send on.
 #[test]
-fn server_close_ends_raw_while_stdin_is_open() {
+fn listener_with_empty_stdin_receives_every_byte() {
+    let data = noise(5 << 20);
+    let file = TempFile::new(&data);
+    for piped in [false, true] {
+        let mut listener = Raw::start_with(
+            &["--listen", "0", "--bind", "127.0.0.1", "--trace"],
+            Stdio::null(),
+        );
+        let port = listening_port(&listener, "127.0.0.1");
+        if piped {
+            netkit()
+                .args(["raw", "-q", "127.0.0.1", &port])
+                .write_stdin(data.clone())
+                .assert()
+                .success()
+                .stderr("");
+        } else {
+            send_file(&port, &file);
+        }
+        let status = listener.wait("the listener to exit after the sender's FIN");
+        assert!(status.success(), "{status}: {}", listener.stderr());
+        let what = if piped { "from a pipe" } else { "from a file" };
+        same_bytes(&listener.stdout(), &data, what);
+        let trace = listener.stderr();
+        // the listener's FIN went first: the case that used to lose data
+        let (fin_sent, fin_received) = (
+            trace.find("write half shut down").unwrap(),
+            trace.find("FIN received from the peer").unwrap(),
+        );
+        assert!(fin_sent < fin_received, "{trace}");
+    }
+}
+
+#[test]
+fn nc_listener_with_empty_stdin_receives_every_byte() {
+    if !common::have("nc") {
+        return;
+    }
+    let data = noise(5 << 20);
+    let file = TempFile::new(&data);
+    let mut command = Command::new("nc");
+    command.args(["-l", "-v", "127.0.0.1", "0"]);
+    let mut nc = Raw::program(command, Stdio::null());
+    // openbsd nc -v names the port it got: "Listening on localhost 41234"
+    let text = nc.wait_stderr("nc's 'Listening on' line", |t| {
+        t.contains("Listening on ") && t.ends_with('\n')
+    });
+    let port = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Listening on "))
+        .and_then(|rest| rest.split_whitespace().last())
+        .unwrap_or_else(|| panic!("{text:?}"))
+        .to_string();
+    send_file(&port, &file);
+    let status = nc.wait("nc -l to exit after netkit's FIN");
+    assert!(status.success(), "{status}: {}", nc.stderr());
+    same_bytes(&nc.stdout(), &data, "nc -l");
+}
+
+#[test]
+fn ncat_listener_with_empty_stdin_receives_every_byte() {
+    if !common::have("ncat") {
+        return;
+    }
+    let data = noise(5 << 20);
+    let file = TempFile::new(&data);
+    // ncat -l 0 does not say which port it got: take a free one, again if it was taken meanwhile
+    let (mut ncat, port) = (0..5)
+        .find_map(|_| {
+            let free = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = free.local_addr().unwrap().port().to_string();
+            drop(free);
+            let mut command = Command::new("ncat");
+            command.args(["-l", "-v", "127.0.0.1", &port]);
+            let ncat = Raw::program(command, Stdio::null());
+            let text = ncat.wait_stderr("ncat's 'Listening on' line", |t| {
+                t.contains("Listening on ") || t.contains("QUITTING")
+            });
+            text.contains("Listening on ").then_some((ncat, port))
+        })
+        .expect("a free port for ncat in five tries");
+    send_file(&port, &file);
+    let status = ncat.wait("ncat -l to exit after netkit's FIN");
+    assert!(status.success(), "{status}: {}", ncat.stderr());
+    same_bytes(&ncat.stdout(), &data, "ncat -l");
+}
+
+// Every way the other side can close, with stdin a pipe.
+
+#[test]
+fn peer_fin_first_does_not_stop_piped_stdin() {
+    let (got_tx, got) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        stream.write_all(b"220 ready\r\n").unwrap();
+        // done talking, still reading: `nc -l > file < /dev/null`
+        stream.shutdown(Shutdown::Write).unwrap();
+        got_tx.send(read_all(&mut stream)).unwrap();
+    });
+    let mut raw = Raw::start(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
+    raw.wait_stderr("the peer's FIN in the trace", |t| {
+        t.contains("FIN received from the peer")
+    });
+    let data = noise(2 << 20);
+    raw.write(&data);
+    raw.close_stdin();
+    let status = raw.wait("netkit to exit once stdin ended");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"220 ready\r\n");
+    same_bytes(&got.recv_timeout(LIMIT).unwrap(), &data, "after the FIN");
+    assert!(
+        raw.stderr()
+            .contains("the peer sends no more; the rest of the input still goes out"),
+        "{}",
+        raw.stderr()
+    );
+}
+
+#[test]
+fn server_close_with_nothing_left_to_send_waits_for_stdin_and_exits_0() {
     let port = peer(|mut stream| {
         stream.write_all(b"220 ready\r\nbye\r\n").unwrap();
     });
     let mut raw = Raw::start(&["127.0.0.1", &port.to_string()]);
-    let status = raw.wait("netkit to exit after the server closed, stdin still open");
-    assert!(raw.stdin.is_some(), "stdin must still be open here");
+    raw.wait_stdout("the server's lines", |out| out == b"220 ready\r\nbye\r\n");
+    raw.close_stdin();
+    let status = raw.wait("netkit to exit once stdin ended");
     assert!(status.success(), "{status}: {}", raw.stderr());
     assert_eq!(raw.stdout(), b"220 ready\r\nbye\r\n");
     assert_eq!(raw.stderr(), banner(port));
+}
+
+#[test]
+fn peer_reset_mid_input_exits_1() {
+    let port = peer(|mut stream| {
+        // the first byte proves netkit is sending; then a reset while its stdin is still open
+        stream.read_exact(&mut [0u8]).unwrap();
+        reset(stream);
+    });
+    let mut raw = Raw::start(&["-q", "127.0.0.1", &port.to_string()]);
+    raw.write(b"first line\n");
+    let status = raw.wait("netkit to exit after the reset");
+    assert_eq!(status.code(), Some(1), "{}", raw.stderr());
+    assert_eq!(raw.stderr(), unsent(port));
+}
+
+#[test]
+fn peer_fin_then_reset_mid_input_exits_1() {
+    let (reset_tx, was_reset) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        stream.shutdown(Shutdown::Write).unwrap();
+        stream.read_exact(&mut vec![0u8; 64 << 10]).unwrap();
+        reset(stream);
+        reset_tx.send(()).unwrap();
+    });
+    let mut raw = Raw::start(&["-q", "127.0.0.1", &port.to_string()]);
+    // more than the peer reads; netkit may end while it is written, so no unwrap
+    let _ = raw.stdin.as_mut().unwrap().write_all(&noise(128 << 10));
+    was_reset.recv_timeout(LIMIT).unwrap();
+    raw.close_stdin();
+    let status = raw.wait("netkit to exit after the reset");
+    assert_eq!(status.code(), Some(1), "{}", raw.stderr());
+    assert_eq!(raw.stderr(), unsent(port));
+}
+
+#[test]
+fn peer_closed_before_we_sent_exits_1() {
+    let port = peer(drop);
+    let mut raw = Raw::start(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
+    raw.wait_stderr("the peer's FIN in the trace", |t| {
+        t.contains("FIN received from the peer")
+    });
+    raw.write(b"nobody reads this\n");
+    raw.close_stdin();
+    let status = raw.wait("netkit to exit after the reset its bytes got");
+    assert_eq!(status.code(), Some(1), "{}", raw.stderr());
+    let stderr = raw.stderr();
+    assert_eq!(
+        stderr.lines().last(),
+        unsent(port).lines().next(),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn peer_that_closes_after_our_fin_gets_every_byte_of_a_file() {
+    let data = noise(3 << 20);
+    let file = TempFile::new(&data);
+    let (got_tx, got) = mpsc::channel();
+    let port = peer(move |mut stream| {
+        let all = read_all(&mut stream);
+        stream.write_all(b"ok\n").unwrap();
+        got_tx.send(all).unwrap();
+    });
+    netkit()
+        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
+        .pipe_stdin(&file.0)
+        .unwrap()
+        .assert()
+        .success()
+        .stdout("ok\n")
+        .stderr("");
+    same_bytes(&got.recv_timeout(LIMIT).unwrap(), &data, "up to our FIN");
+}
+
+#[test]
+fn reset_after_our_fin_exits_1() {
+    let port = peer(|mut stream| {
+        // all of the input, up to netkit's FIN; then a reset instead of a FIN
+        read_all(&mut stream);
+        reset(stream);
+    });
+    netkit()
+        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
+        .write_stdin("hi\n")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "netkit: connection to 127.0.0.1:{port} reset by peer\n"
+        ));
 }
 
 #[test]
@@ -223,13 +511,7 @@ fn listen_takes_one_connection_from_nc() {
     let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1"]);
     raw.write(b"from netkit\n");
     raw.close_stdin();
-    let text = raw.wait_stderr("the 'Listening on' line", |t| t.ends_with(".\n"));
-    let port = text
-        .strip_prefix("Listening on 127.0.0.1 port ")
-        .and_then(|rest| rest.strip_suffix(".\n"))
-        .filter(|port| port.parse::<u16>().is_ok_and(|port| port > 0))
-        .unwrap_or_else(|| panic!("{text:?}"))
-        .to_string();
+    let port = listening_port(&raw, "127.0.0.1");
     // nc leaves its side open until netkit's FIN, then closes
     assert_cmd::Command::new("nc")
         .args(["127.0.0.1", &port])
@@ -259,12 +541,7 @@ fn listen_honours_the_address_family() {
     }
     for (flag, listening, reaches, refused) in cases {
         let mut raw = Raw::start(&["--listen", "0", flag]);
-        let text = raw.wait_stderr("the 'Listening on' line", |t| t.ends_with(".\n"));
-        let port = text
-            .strip_prefix(&format!("Listening on {listening} port "))
-            .and_then(|rest| rest.strip_suffix(".\n"))
-            .unwrap_or_else(|| panic!("{flag}: {text:?}"))
-            .to_string();
+        let port = listening_port(&raw, listening);
         let wrong: std::net::SocketAddr = format!("{refused}:{port}").parse().unwrap();
         if wrong.is_ipv4() || common::have_ipv6() {
             let err = TcpStream::connect(wrong).expect_err(&format!("{flag}: {wrong} connected"));
@@ -311,25 +588,6 @@ fn refused_connection_exits_4() {
         .stdout("")
         .stderr(format!(
             "netkit: cannot connect to 127.0.0.1:{port}: connection refused\n"
-        ));
-}
-
-#[test]
-fn reset_by_peer_exits_1() {
-    let port = peer(|mut stream| {
-        // the first byte proves netkit is past its banner; then a reset instead of a FIN
-        stream.read_exact(&mut [0u8]).unwrap();
-        socket2::SockRef::from(&stream)
-            .set_linger(Some(Duration::ZERO))
-            .unwrap();
-    });
-    netkit()
-        .args(["raw", "-q", "127.0.0.1", &port.to_string()])
-        .write_stdin("hi\n")
-        .assert()
-        .code(1)
-        .stderr(format!(
-            "netkit: connection to 127.0.0.1:{port} reset by peer\n"
         ));
 }
 
