@@ -656,7 +656,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__raw)
-            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --help --version"
+            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +680,30 @@ _netkit() {
                     ;;
                 -w)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --starttls)
+                    COMPREPLY=($(compgen -W "smtp imap pop3 ftp" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -112,13 +112,24 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l cert -d 'Certificate chain (PEM) to present: the client\'s, or with --listen the server\'s' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l starttls -d 'Speak this protocol\'s plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS, AUTH TLS), then TLS; implies --tls' -r -f -a "smtp\t''
+imap\t''
+pop3\t''
+ftp\t''"
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s q -l quiet -d 'Do not print the connection banner'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l tls -d 'Speak TLS: check the server\'s certificate against the system\'s trust store and HOST, and show the session and the certificate on stderr after the handshake'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'

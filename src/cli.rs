@@ -65,6 +65,20 @@ in netkit per connection); a client that never sends costs only its socket. When
 down its side, the rest of its echo is sent and the connection closed. Log lines: listening, \
 accepted, closed (bytes each way, duration, reason), refused, errors.";
 
+const TLS_NOTES: &str = "\
+TLS by hand: where you would type openssl s_client -connect HOST:443 -servername HOST, type netkit \
+raw --tls HOST 443. The certificate is checked against the system's trust store (or --ca FILE) \
+and against HOST, or --sni NAME, which is also what SNI carries (an IP address sends none). After \
+the handshake, stderr shows the version, cipher suite and ALPN, then the certificate: subject, \
+issuer, expiry with the days left, and its names (-q hides both lines). A failure is one line and \
+exit 6: certificate is not trusted (unknown issuer), certificate expired on DATE, name mismatch: \
+certificate is for NAMES, the server does not speak TLS, the server sent alert NAME. --insecure \
+takes any certificate and always warns. --starttls smtp, imap, pop3 or ftp speaks the plaintext \
+upgrade first and fails with exit 6 when the server does not offer it. At the end of input, \
+netkit sends close_notify and keeps printing what the server still sends. With --listen, --tls \
+serves --cert and --key, or a certificate made for the run for localhost, 127.0.0.1, ::1, the \
+host name and the bind address, whose SHA-256 fingerprint is printed before the first client.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
@@ -78,6 +92,7 @@ pub enum Command {
         action: EchoCommand,
     },
     /// Talk to any TCP service by hand or from a script, like telnet or nc.
+    #[command(after_long_help = TLS_NOTES)]
     Raw(RawArgs),
     /// Print a shell completion script to stdout.
     Completions(CompletionsArgs),
@@ -274,7 +289,8 @@ pub struct RawArgs {
     #[arg(value_parser = parse_port)]
     pub port: Option<u16>,
     /// Wait for one connection on PORT instead of connecting.
-    #[arg(short, long, value_name = "PORT", value_parser = parse_port)]
+    #[arg(short, long, value_name = "PORT", value_parser = parse_port,
+          conflicts_with_all = ["sni", "ca", "insecure", "starttls"])]
     pub listen: Option<u16>,
     /// Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6;
     /// -6 listens for IPv6 alone].
@@ -291,6 +307,51 @@ pub struct RawArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub client: ClientArgs,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// TLS for a client (and for `raw --listen`, which takes --cert, --key and --alpn).
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("tls_mode").multiple(true).args(["tls", "starttls"]))]
+pub struct TlsArgs {
+    /// Speak TLS: check the server's certificate against the system's trust store and HOST,
+    /// and show the session and the certificate on stderr after the handshake.
+    #[arg(long)]
+    pub tls: bool,
+    /// Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an
+    /// IP address].
+    #[arg(long, value_name = "NAME", requires = "tls_mode", value_parser = parse_sni)]
+    pub sni: Option<String>,
+    /// Trust the certificates in FILE (PEM) instead of the system's trust store.
+    #[arg(long, value_name = "FILE", requires = "tls_mode")]
+    pub ca: Option<std::path::PathBuf>,
+    /// Do not check the server's certificate at all (a warning says so).
+    #[arg(long, requires = "tls_mode", conflicts_with = "ca")]
+    pub insecure: bool,
+    /// Offer these application protocols (ALPN), comma-separated: h2,http/1.1.
+    #[arg(long, value_name = "LIST", requires = "tls_mode", value_delimiter = ',',
+          value_parser = parse_alpn)]
+    pub alpn: Vec<String>,
+    /// Certificate chain (PEM) to present: the client's, or with --listen the server's.
+    #[arg(long, value_name = "FILE", requires = "key", requires = "tls_mode")]
+    pub cert: Option<std::path::PathBuf>,
+    /// Private key (PEM) of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<std::path::PathBuf>,
+    /// Speak this protocol's plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS,
+    /// AUTH TLS), then TLS; implies --tls.
+    #[arg(long, value_name = "PROTOCOL")]
+    pub starttls: Option<Starttls>,
+}
+
+/// The protocols `--starttls` speaks.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Starttls {
+    Smtp,
+    Imap,
+    Pop3,
+    Ftp,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +367,22 @@ pub enum Shell {
     Fish,
     Elvish,
     Powershell,
+}
+
+/// A name a certificate can be checked against: a DNS name or an IP address.
+fn parse_sni(text: &str) -> Result<String, String> {
+    match rustls::pki_types::ServerName::try_from(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(_) => Err("must be a host name or an IP address".into()),
+    }
+}
+
+/// One ALPN protocol name: 1 to 255 bytes.
+fn parse_alpn(text: &str) -> Result<String, String> {
+    match text.len() {
+        1..=255 => Ok(text.to_string()),
+        _ => Err("each protocol name must be 1 to 255 bytes, such as h2 or http/1.1".into()),
+    }
 }
 
 /// A port number, or a service name from the services database.

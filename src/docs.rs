@@ -98,6 +98,21 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "receive one connection's bytes into a file",
     ),
     (
+        "netkit-raw",
+        "netkit raw --tls example.org 443",
+        "TLS by hand: the certificate checked and summed up, like openssl s_client",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw -C --starttls smtp mail.example.org 25",
+        "an SMTP session upgraded to TLS with STARTTLS",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen 4433 --tls",
+        "a TLS server with a certificate made for the run",
+    ),
+    (
         "netkit-completions",
         "netkit completions bash > /usr/share/bash-completion/completions/netkit",
         "install the bash completion",

@@ -17,6 +17,10 @@ pub const EXIT_STATUS: &[(u8, &str)] = &[
         "the connection was refused or the network or host is unreachable",
     ),
     (5, "timed out (connecting, or waiting for a reply)"),
+    (
+        6,
+        "TLS failed: the handshake, or the peer's certificate was not accepted",
+    ),
 ];
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -38,6 +42,11 @@ pub enum Error {
 
     #[error("{what}: {}", reason(.source))]
     Io { what: String, source: io::Error },
+
+    /// The handshake failed, the certificate was refused, or the peer ended TLS with an alert;
+    /// `reason` is in words (`certificate is not trusted (unknown issuer)`).
+    #[error("TLS with {addr} failed: {reason}")]
+    Tls { addr: String, reason: String },
 
     /// A failure described fully by its message (a mismatch, a peer that closed early).
     #[error("{0}")]
@@ -68,10 +77,12 @@ impl Error {
         }
     }
 
-    /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out.
+    /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out,
+    /// 6 TLS.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Resolve { .. } => 3,
+            Error::Tls { .. } => 6,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
             Error::Bind { .. } | Error::Failed(_) | Error::Unheard(_) => 1,
             Error::StdoutClosed => 0,

@@ -11,5 +11,7 @@ mod echo;
 mod general;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/tls.rs"]
+mod tls;
 #[path = "cli/udp.rs"]
 mod udp;

@@ -4,6 +4,7 @@ mod completions;
 mod daytime;
 mod echo;
 mod raw;
+mod tls;
 
 use std::time::Duration;
 

@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 use crate::net::copy::{self, Failure, Options};
 use crate::net::{addr, socket, trace::Trace};
 
+use super::tls::{self, Role};
+
 /// One connection is all `--listen` takes; nobody else needs to queue.
 const LISTEN_BACKLOG: u32 = 1;
 
@@ -17,6 +19,11 @@ pub fn run(args: RawArgs) -> Result<()> {
     let trace = Trace::new(args.client.trace);
     // -w 0 means no limit, for connecting and for the silence after the input ends
     let wait = args.client.timeout(None);
+    let role = match (&args.host, args.port) {
+        (Some(host), Some(port)) => Role::Connect(host, port),
+        _ => Role::Listen(args.bind.as_deref()),
+    };
+    let tls = tls::prepare(&args.tls, role, trace)?;
     let (stream, peer) = match (&args.host, args.port, args.listen) {
         (_, _, Some(port)) => accept(&args, port, &trace)?,
         (Some(host), Some(port), None) => {
@@ -41,6 +48,7 @@ pub fn run(args: RawArgs) -> Result<()> {
         // clap requires HOST and PORT together, or --listen
         _ => return Err(Error::Failed("give HOST and PORT, or --listen PORT".into())),
     };
+    let stream = tls.wrap(stream, &peer, wait, args.quiet, trace)?;
     let options = Options {
         crlf: args.crlf,
         telnet: args.telnet,
@@ -99,6 +107,13 @@ fn banner(args: &RawArgs, line: std::fmt::Arguments<'_>) {
 
 /// `peer` is the address as `host:port`, the way the user would type it.
 fn explain(failure: Failure, peer: &str) -> Error {
+    // an alert after the handshake: a TLS 1.3 server refusing a missing client certificate
+    if let Failure::Receive(err) | Failure::Send(err) = &failure {
+        if let Some(reason) = tls::ended(err) {
+            let addr = peer.to_string();
+            return Error::Tls { addr, reason };
+        }
+    }
     match failure {
         Failure::Receive(err) | Failure::Send(err)
             if err.kind() == io::ErrorKind::ConnectionReset =>

@@ -9,5 +9,6 @@ pub mod serve;
 pub mod socket;
 pub mod stream;
 pub mod telnet;
+pub mod tls;
 pub mod trace;
 pub mod udp;

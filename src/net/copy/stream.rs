@@ -120,3 +120,38 @@ impl Stream for UnixStream {
         self.shutdown(Shutdown::Write)
     }
 }
+
+/// A stream chosen at run time (plain TCP or TLS over it) is a stream too.
+impl<S: Stream + ?Sized> Stream for Box<S> {
+    fn set_nonblocking(&self) -> io::Result<()> {
+        (**self).set_nonblocking()
+    }
+
+    fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).receive(buf)
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        (**self).send(bytes)
+    }
+
+    fn shut_write(&mut self) -> io::Result<()> {
+        (**self).shut_write()
+    }
+
+    fn wants_flush(&self) -> bool {
+        (**self).wants_flush()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+
+    fn buffered(&self) -> bool {
+        (**self).buffered()
+    }
+
+    fn unacknowledged(&self) -> io::Result<usize> {
+        (**self).unacknowledged()
+    }
+}
