@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{self, inetd, netkit, noise, peer, spawn, wait_closed, wait_for};
+use crate::common::{self, inetd, netkit, noise, peer, spawn, tty, wait_closed, wait_for};
 
 /// Writes `data` from a second thread while this one reads the echo, as a fast client does.
 fn echo_through(addr: std::net::SocketAddr, data: Vec<u8>) -> Vec<u8> {
@@ -582,6 +582,23 @@ fn echo_bench_prints_a_summary() {
         .assert()
         .success()
         .stdout(predicate::str::is_match(r"messages/s \d+\nMB/s +[\d.]+\nlatency +p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\nerrors 0, mismatches 0, starved 0 of 2 connections\n$").unwrap());
+}
+
+#[test]
+fn echo_send_on_a_terminal_echoes_each_typed_line_until_ctrl_d() {
+    let server = spawn(&["echo", "serve"]);
+    let mut tty = tty::spawn(&["echo", "send", "127.0.0.1", &server.port()]);
+    let wait = Duration::from_secs(10);
+    tty.send(b"hello there\n");
+    // the terminal shows the typed line, then netkit prints the echo
+    tty.expect("hello there\nhello there\n", wait);
+    tty.send(b"\x04");
+    let status = tty.wait(wait);
+    assert!(
+        status.success(),
+        "{status}; the terminal showed:\n{}",
+        tty.text()
+    );
 }
 
 #[test]
