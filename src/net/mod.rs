@@ -6,6 +6,7 @@ pub mod bench;
 pub mod copy;
 pub mod inetd;
 pub mod outbox;
+pub mod probe;
 pub mod serve;
 pub mod socket;
 pub mod stream;
