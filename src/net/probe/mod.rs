@@ -5,6 +5,7 @@
 //! when asked, read what the server says first. A later step (a TLS handshake) fits in
 //! between as one more `Phase`.
 
+mod attempt;
 mod banner;
 
 pub use banner::escape;
@@ -14,13 +15,12 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use mio::net::{TcpStream, UdpSocket};
-use mio::{Events, Interest, Poll, Registry, Token};
+use mio::{Events, Poll, Token};
 use slab::Slab;
 
 use super::addr::Proto;
-use super::socket;
 use super::trace::Trace;
+use attempt::{Attempt, Begun, Next};
 
 /// Never more sockets open at once: a scan of every port stays within the usual descriptor
 /// limit (1024) and does not flood a network with SYNs.
@@ -126,39 +126,6 @@ pub fn scan(plan: &Plan<'_>) -> io::Result<Vec<Outcome>> {
     Ok(scan.found.into_iter().flatten().collect())
 }
 
-/// One address and port being probed.
-struct Attempt {
-    port: usize,
-    addr: usize,
-    target: SocketAddr,
-    started: Instant,
-    deadline: Instant,
-    socket: Sock,
-    phase: Phase,
-}
-
-enum Sock {
-    Tcp(TcpStream),
-    Udp(UdpSocket),
-}
-
-enum Phase {
-    /// The TCP handshake is under way.
-    Connecting,
-    /// Connected after `rtt`; reading the first line for `--banner`.
-    Banner { rtt: Duration, line: Vec<u8> },
-    /// The empty datagram is out; a reply or an ICMP error is awaited.
-    Datagram,
-}
-
-/// How an attempt moved on after readiness.
-enum Next {
-    /// Not yet: a wake-up before the answer, or more of the banner to come.
-    Wait,
-    /// The answer, with the error that gave it, if any.
-    Done(Outcome, Option<io::Error>),
-}
-
 struct Scan<'a> {
     plan: &'a Plan<'a>,
     poll: Poll,
@@ -173,60 +140,27 @@ impl Scan<'_> {
     /// at once (no route) settles the attempt here.
     fn start(&mut self, port: usize, addr: usize) -> io::Result<()> {
         let plan = self.plan;
-        let target = SocketAddr::new(plan.addrs[addr], plan.ports[port]);
         let started = Instant::now();
-        let silence = Outcome {
-            addr: target,
-            state: silent(plan.proto),
-            rtt: None,
-            banner: None,
-        };
         if plan.deadline.is_some_and(|end| end <= started) {
+            let silence = Outcome {
+                addr: SocketAddr::new(plan.addrs[addr], plan.ports[port]),
+                state: silent(plan.proto),
+                rtt: None,
+                banner: None,
+            };
             self.settle(port, addr, silence);
             return Ok(());
         }
-        let (socket, phase, failed) = match plan.proto {
-            Proto::Tcp => {
-                plan.trace.step(format_args!("connecting to {target}"));
-                let (stream, failed) = socket::connect_started(target)?;
-                (Sock::Tcp(stream), Phase::Connecting, failed)
-            }
-            Proto::Udp => {
-                let (socket, mut failed) = socket::udp_connected(target)?;
-                if failed.is_none() {
-                    plan.trace
-                        .step(format_args!("sending an empty datagram to {target}"));
-                    failed = socket.send(&[]).err();
-                }
-                (Sock::Udp(socket), Phase::Datagram, failed)
+        let mut attempt = match Attempt::begin(plan, port, addr, started)? {
+            Begun::Waiting(attempt) => attempt,
+            Begun::Answered(outcome, err) => {
+                self.report(&outcome, Some(&err));
+                self.settle(port, addr, outcome);
+                return Ok(());
             }
         };
-        if let Some(err) = failed {
-            let outcome = Outcome {
-                state: classify(&err),
-                rtt: Some(started.elapsed()),
-                ..silence
-            };
-            self.report(&outcome, Some(&err));
-            self.settle(port, addr, outcome);
-            return Ok(());
-        }
         let entry = self.live.vacant_entry();
-        let token = Token(entry.key());
-        let mut attempt = Attempt {
-            port,
-            addr,
-            target,
-            started,
-            deadline: limit(plan, started),
-            socket,
-            phase,
-        };
-        let registry = self.poll.registry();
-        match &mut attempt.socket {
-            Sock::Tcp(stream) => registry.register(stream, token, Interest::WRITABLE)?,
-            Sock::Udp(socket) => registry.register(socket, token, Interest::READABLE)?,
-        }
+        attempt.register(self.poll.registry(), Token(entry.key()))?;
         entry.insert(attempt);
         Ok(())
     }
@@ -256,22 +190,10 @@ impl Scan<'_> {
             .collect();
         for key in due {
             let attempt = self.live.remove(key);
-            let outcome = match attempt.phase {
-                Phase::Banner { rtt, line } => Outcome {
-                    addr: attempt.target,
-                    state: State::Open,
-                    rtt: Some(rtt),
-                    banner: banner::first_line(&line),
-                },
-                Phase::Connecting | Phase::Datagram => Outcome {
-                    addr: attempt.target,
-                    state: silent(self.plan.proto),
-                    rtt: None,
-                    banner: None,
-                },
-            };
+            let (port, addr) = (attempt.port, attempt.addr);
+            let outcome = attempt.expired(self.plan.proto);
             self.report(&outcome, None);
-            self.settle(attempt.port, attempt.addr, outcome);
+            self.settle(port, addr, outcome);
         }
     }
 
@@ -304,70 +226,6 @@ impl Scan<'_> {
     }
 }
 
-impl Attempt {
-    fn next(&mut self, plan: &Plan<'_>, registry: &Registry, token: Token) -> io::Result<Next> {
-        let answer = |state, rtt, banner| Outcome {
-            addr: self.target,
-            state,
-            rtt: Some(rtt),
-            banner,
-        };
-        match (&mut self.socket, &mut self.phase) {
-            (Sock::Tcp(stream), Phase::Connecting) => {
-                let rtt = self.started.elapsed();
-                let result = match stream.take_error() {
-                    Ok(None) => stream.peer_addr().map(drop),
-                    Ok(Some(err)) | Err(err) => Err(err),
-                };
-                match result {
-                    // a wake-up before the handshake is done
-                    Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(Next::Wait),
-                    Err(err) => Ok(Next::Done(answer(classify(&err), rtt, None), Some(err))),
-                    Ok(()) if plan.banner => {
-                        registry.reregister(stream, token, Interest::READABLE)?;
-                        self.phase = Phase::Banner {
-                            rtt,
-                            line: Vec::new(),
-                        };
-                        self.deadline = limit(plan, Instant::now());
-                        // the server may have spoken already
-                        self.next(plan, registry, token)
-                    }
-                    Ok(()) => Ok(Next::Done(answer(State::Open, rtt, None), None)),
-                }
-            }
-            (Sock::Tcp(stream), Phase::Banner { rtt, line }) => {
-                if banner::read_line(stream, line) {
-                    let banner = banner::first_line(line);
-                    Ok(Next::Done(answer(State::Open, *rtt, banner), None))
-                } else {
-                    Ok(Next::Wait)
-                }
-            }
-            (Sock::Udp(socket), _) => {
-                let mut reply = [0u8; banner::LIMIT];
-                let rtt = self.started.elapsed();
-                match socket.recv(&mut reply) {
-                    Ok(len) => {
-                        let banner = plan.banner.then(|| banner::first_line(&reply[..len]));
-                        Ok(Next::Done(answer(State::Open, rtt, banner.flatten()), None))
-                    }
-                    Err(err)
-                        if matches!(
-                            err.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                        ) =>
-                    {
-                        Ok(Next::Wait)
-                    }
-                    Err(err) => Ok(Next::Done(answer(classify(&err), rtt, None), Some(err))),
-                }
-            }
-            (Sock::Tcp(_), Phase::Datagram) => Ok(Next::Wait),
-        }
-    }
-}
-
 /// When an attempt started at `now` gives up: `-w` later, and never after `--wait`'s end.
 fn limit(plan: &Plan<'_>, now: Instant) -> Instant {
     let own = now + plan.timeout;
@@ -379,18 +237,6 @@ fn silent(proto: Proto) -> State {
     match proto {
         Proto::Tcp => State::Filtered,
         Proto::Udp => State::OpenFiltered,
-    }
-}
-
-/// The state a failed connect (or receive) stands for.
-fn classify(err: &io::Error) -> State {
-    use io::ErrorKind::*;
-    match err.kind() {
-        ConnectionRefused => State::Closed,
-        TimedOut => State::Filtered,
-        // no route, network down, a firewall's ICMP "prohibited", and anything else that is
-        // the network's answer rather than the port's
-        _ => State::Unreachable,
     }
 }
 
