@@ -28,6 +28,9 @@ _netkit() {
             netkit,help)
                 cmd="netkit__subcmd__help"
                 ;;
+            netkit,probe)
+                cmd="netkit__subcmd__probe"
+                ;;
             netkit,raw)
                 cmd="netkit__subcmd__raw"
                 ;;
@@ -85,6 +88,9 @@ _netkit() {
             netkit__subcmd__help,help)
                 cmd="netkit__subcmd__help__subcmd__help"
                 ;;
+            netkit__subcmd__help,probe)
+                cmd="netkit__subcmd__help__subcmd__probe"
+                ;;
             netkit__subcmd__help,raw)
                 cmd="netkit__subcmd__help__subcmd__raw"
                 ;;
@@ -103,6 +109,12 @@ _netkit() {
             netkit__subcmd__help__subcmd__echo,serve)
                 cmd="netkit__subcmd__help__subcmd__echo__subcmd__serve"
                 ;;
+            netkit__subcmd__help__subcmd__raw,probe)
+                cmd="netkit__subcmd__help__subcmd__raw__subcmd__probe"
+                ;;
+            netkit__subcmd__raw,probe)
+                cmd="netkit__subcmd__raw__subcmd__probe"
+                ;;
             *)
                 ;;
         esac
@@ -110,7 +122,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --help --version daytime echo raw completions help"
+            opts="-h -V --help --version daytime echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +514,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="daytime echo raw completions help"
+            opts="daytime echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +653,7 @@ _netkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        netkit__subcmd__help__subcmd__raw)
+        netkit__subcmd__help__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -655,8 +667,58 @@ _netkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        netkit__subcmd__help__subcmd__raw)
+            opts="probe"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__raw__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__probe)
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         netkit__subcmd__raw)
-            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --help --version"
+            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --help --version probe"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +741,28 @@ _netkit() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__raw__subcmd__probe)
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

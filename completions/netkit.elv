@@ -25,6 +25,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -185,6 +186,41 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
+        }
+        &'netkit;raw;probe'= {
+            cand -w 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]'
+            cand --wait 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass'
+            cand -u 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand --udp 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --banner 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+            cand --json 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+            cand -q 'Print nothing on stdout; the exit code tells'
+            cand --quiet 'Print nothing on stdout; the exit code tells'
+            cand --trace 'Narrate each attempt on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;probe'= {
+            cand -w 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]'
+            cand --wait 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass'
+            cand -u 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand --udp 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --banner 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+            cand --json 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+            cand -q 'Print nothing on stdout; the exit code tells'
+            cand --quiet 'Print nothing on stdout; the exit code tells'
+            cand --trace 'Narrate each attempt on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;completions'= {
             cand -h 'Print help'
@@ -196,6 +232,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -219,6 +256,11 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;echo;bench'= {
         }
         &'netkit;help;raw'= {
+            cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
+        }
+        &'netkit;help;raw;probe'= {
+        }
+        &'netkit;help;probe'= {
         }
         &'netkit;help;completions'= {
         }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::net::addr::{BadPorts, PortRange};
 use crate::timefmt::Format;
 
 /// One executable for the classic network services and clients: daytime (RFC 867),
@@ -79,9 +80,30 @@ pub enum Command {
     },
     /// Talk to any TCP service by hand or from a script, like telnet or nc.
     Raw(RawArgs),
+    /// Check which ports are open, or wait until they are: connect and close at once, like
+    /// nc -z.
+    #[command(after_long_help = PROBE_NOTES)]
+    Probe(ProbeArgs),
     /// Print a shell completion script to stdout.
     Completions(CompletionsArgs),
 }
+
+const PROBE_NOTES: &str = "\
+Each port gets one line on stdout, in the order given: 127.0.0.1 22/tcp (ssh) open 0.21 ms. \
+A TCP port is open when it accepts a connection (which is closed at once, no data sent), closed \
+when it is refused, filtered when nothing answers within -w, and unreachable when the network \
+says there is no route. With -u an empty datagram goes out: a reply is open, an ICMP port \
+unreachable closed, silence open|filtered. Every address of HOST is tried in turn: a port is open \
+when any address accepts, and its line names the address that gave its state. Many ports are \
+probed at once, never more than 256 sockets at a time. --banner shows the first line quoted, \
+with \\r, \\n, \\t, \\\\, \\\" and \\xNN for every byte that is not printable ASCII, so no control \
+byte reaches the terminal. With --wait, each round probes the ports not yet open, and the name \
+is resolved again each round; no attempt outlasts the wait.
+
+Exit codes: 0 when every port is open; otherwise the code of the first port that is not: 4 \
+closed or unreachable, 5 filtered or open|filtered; 3 when HOST cannot be resolved. With --wait, \
+5 when time runs out, with one line on stderr naming the ports still not open; with -- COMMAND, \
+the command's own status, since it runs in netkit's place.";
 
 #[derive(Debug, Subcommand)]
 pub enum DaytimeCommand {
@@ -265,7 +287,12 @@ pub struct EchoBenchArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]))]
+#[command(
+    group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]),
+    subcommand_negates_reqs = true,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
 pub struct RawArgs {
     /// Server name, IPv4 or IPv6 address.
     #[arg(requires = "port", conflicts_with = "listen")]
@@ -291,6 +318,59 @@ pub struct RawArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub client: ClientArgs,
+    #[command(subcommand)]
+    pub zero: Option<RawZero>,
+}
+
+/// `raw -z`: the nc spelling of `netkit probe`.
+#[derive(Debug, Subcommand)]
+pub enum RawZero {
+    /// Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...
+    #[command(short_flag = 'z', after_long_help = PROBE_NOTES)]
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Ports: numbers, service names, or ranges LOW-HIGH such as 20-30.
+    #[arg(required = true, value_name = "PORT", value_parser = parse_port_range)]
+    pub ports: Vec<PortRange>,
+    /// Probe UDP: send an empty datagram to each port and wait for a reply.
+    #[arg(short, long)]
+    pub udp: bool,
+    /// Use IPv4 addresses only.
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Use IPv6 addresses only.
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Give each attempt SECS seconds to be answered (a port that is silent that long is
+    /// filtered) and, with --banner, as long again to send its first line [default: 2].
+    #[arg(short = 'w', value_name = "SECS", value_parser = parse_positive_secs)]
+    pub timeout: Option<Duration>,
+    /// Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass.
+    #[arg(long, value_name = "SECS", value_parser = parse_positive_secs)]
+    pub wait: Option<Duration>,
+    /// Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB),
+    /// escaped, quoted, at the end of its line.
+    #[arg(long)]
+    pub banner: bool,
+    /// Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and
+    /// banner with --banner).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing on stdout; the exit code tells.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Narrate each attempt on stderr.
+    #[arg(long)]
+    pub trace: bool,
+    /// After --: run COMMAND with its ARGS once every port is open, in netkit's place (exec),
+    /// so that its exit status is netkit's; it does not run when a port is not open.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +391,16 @@ pub enum Shell {
 /// A port number, or a service name from the services database.
 pub fn parse_port(text: &str) -> Result<u16, String> {
     crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
+}
+
+/// A port, a service name or a range `LOW-HIGH`.
+pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
+    crate::net::addr::parse_port_range(text).map_err(|bad| match bad {
+        BadPorts::NotAPort => "must be 0-65535, a service name, or a range LOW-HIGH".into(),
+        BadPorts::Reversed { first, last } => {
+            format!("the range is reversed: write {last}-{first}")
+        }
+    })
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -337,6 +427,14 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
             })
         }
         _ => Err("must be a number of seconds from 0 to 1000000000, such as 5 or 0.5".into()),
+    }
+}
+
+/// Seconds as for `parse_secs`, but more than 0.
+fn parse_positive_secs(text: &str) -> Result<Duration, String> {
+    match parse_secs(text) {
+        Ok(secs) if !secs.is_zero() => Ok(secs),
+        _ => Err("must be a number of seconds above 0, such as 2 or 0.5".into()),
     }
 }
 

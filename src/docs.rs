@@ -98,6 +98,21 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "receive one connection's bytes into a file",
     ),
     (
+        "netkit-probe",
+        "netkit probe 127.0.0.1 ssh 80 8000-8002",
+        "which of these ports are open, one line each",
+    ),
+    (
+        "netkit-probe",
+        "netkit probe -q --wait 30 db 5432 -- ./start-app.sh",
+        "wait until the database accepts connections, then start the app",
+    ),
+    (
+        "netkit-raw-probe",
+        "netkit raw -z -w 1 10.0.0.5 20-30",
+        "the same, spelt as with nc -z",
+    ),
+    (
         "netkit-completions",
         "netkit completions bash > /usr/share/bash-completion/completions/netkit",
         "install the bash completion",

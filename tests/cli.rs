@@ -9,6 +9,8 @@ mod daytime;
 mod echo;
 #[path = "cli/general.rs"]
 mod general;
+#[path = "cli/probe.rs"]
+mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
 #[path = "cli/udp.rs"]

@@ -3,6 +3,7 @@
 mod completions;
 mod daytime;
 mod echo;
+mod probe;
 mod raw;
 
 use std::time::Duration;
@@ -39,6 +40,7 @@ pub fn run(command: Command) -> Result<()> {
             action: EchoCommand::Bench(args),
         } => echo::bench(args),
         Command::Raw(args) => raw::run(args),
+        Command::Probe(args) => probe::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }
