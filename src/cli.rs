@@ -474,7 +474,8 @@ mod tests {
     /// constants; each must say what the code does.
     #[test]
     fn docs_quote_the_numbers_the_code_uses() {
-        use crate::net::{admission::REFLECTORS, bench, inetd::DATAGRAM_LINGER, serve::BUF_SIZE};
+        use crate::net::serve::{BUF_SIZE, REFLECTORS};
+        use crate::net::{bench, inetd::DATAGRAM_LINGER};
         let grace = crate::cmd::GRACE.as_secs();
         let server = [
             format!("datagrams from ports {} (services", list(&REFLECTORS)),

@@ -6,11 +6,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::server;
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
-use crate::net::serve::{Next, Service};
 use crate::net::stream::Deadline;
 use crate::net::{addr, bench, socket, stream, trace::Trace, udp};
+use crate::service::echo::Echo;
 
 const PORT: u16 = 7;
 /// How long `echo send` waits for an echo without `-w`.
@@ -25,25 +26,13 @@ const PING: &str = "netkit echo";
 const LIMIT_HINT: &str =
     "likely a server-side limit, such as --max-per-source or --max-connections";
 
-struct Echo;
-
-impl Service for Echo {
-    fn name(&self) -> &'static str {
-        "echo"
-    }
-
-    fn greet(&self, _out: &mut Vec<u8>) -> Next {
-        Next::Converse
-    }
-
-    fn reply<'a>(&self, input: &'a [u8]) -> &'a [u8] {
-        input
-    }
-}
-
 pub fn serve(args: EchoServeArgs) -> Result<()> {
-    let idle = (args.idle_timeout > 0).then(|| Duration::from_secs(args.idle_timeout));
-    super::serve(Echo, &args.server, args.port, PORT, idle)
+    let settings = server::Settings {
+        port: args.port,
+        default_port: PORT,
+        idle_timeout: server::idle_timeout(args.idle_timeout),
+    };
+    server::run(Echo, &args.server, settings)
 }
 
 /// A connected echo client: its socket, its peer's name for messages, and the trace.

@@ -1,0 +1,4 @@
+//! The protocols the servers speak, one short file each, on the core in `net::serve`.
+
+pub mod daytime;
+pub mod echo;
