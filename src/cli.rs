@@ -141,10 +141,11 @@ pub struct ServerArgs {
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub backlog: u32,
     /// Close new connections at once beyond this many open ones.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = at_least_one)]
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = at_least_one)]
     pub max_connections: usize,
-    /// Close new connections at once beyond this many from one client address.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
+    /// Close new connections at once beyond this many from one client address (0: no limit;
+    /// set one on a server that faces strangers).
+    #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_per_source: usize,
     /// UDP replies allowed per source address per second.
     #[arg(long, value_name = "N", default_value_t = 100,

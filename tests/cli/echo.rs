@@ -723,8 +723,6 @@ fn echo_bench_of_two_thousand_connections_has_no_errors() {
 }
 
 #[test]
-#[ignore = "needs the contract's defaults (--max-per-source 0, --max-connections 10000) from \
-            the server branch; drop this line when it is merged"]
 fn echo_bench_of_two_thousand_connections_against_the_defaults_has_no_errors() {
     common::raise_fd_limit();
     two_thousand_connections_are_measured(&spawn(&["echo", "serve"]));

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 pub struct Admission {
     max_connections: usize,
+    /// 0: no limit, and no count kept.
     max_per_source: usize,
     open: AtomicUsize,
     per_source: Mutex<HashMap<IpAddr, usize>>,
@@ -52,6 +53,9 @@ impl Admission {
                 value: self.max_connections,
             });
         }
+        if self.max_per_source == 0 {
+            return Ok(());
+        }
         let mut sources = self.per_source.lock().unwrap_or_else(|e| e.into_inner());
         let count = sources.entry(ip.to_canonical()).or_insert(0);
         if *count >= self.max_per_source {
@@ -69,6 +73,9 @@ impl Admission {
     /// Counts a closed connection out.
     pub fn release(&self, ip: IpAddr) {
         self.open.fetch_sub(1, Ordering::Relaxed);
+        if self.max_per_source == 0 {
+            return;
+        }
         let mut sources = self.per_source.lock().unwrap_or_else(|e| e.into_inner());
         let ip = ip.to_canonical();
         if let Some(count) = sources.get_mut(&ip) {
@@ -127,6 +134,18 @@ mod tests {
             "--max-connections"
         );
         admission.release(mapped);
+        assert!(admission.admit(a).is_ok());
+    }
+
+    #[test]
+    fn no_per_source_limit_at_zero() {
+        let admission = Admission::new(3, 0);
+        let a: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..3 {
+            assert!(admission.admit(a).is_ok());
+        }
+        assert_eq!(admission.admit(a).unwrap_err().flag, "--max-connections");
+        admission.release(a);
         assert!(admission.admit(a).is_ok());
     }
 

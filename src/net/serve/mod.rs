@@ -43,7 +43,7 @@ pub use service::{Output, Service, Session};
 pub struct Limits {
     /// TCP connections open at once, in all.
     pub max_connections: usize,
-    /// TCP connections open at once from one client address.
+    /// TCP connections open at once from one client address; 0 for no limit.
     pub max_per_source: usize,
     /// UDP replies per client address per second.
     pub udp_rate: u32,
