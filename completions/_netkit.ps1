@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Discard protocol (RFC 863): a server that reads everything and answers nothing')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
@@ -94,6 +95,49 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;daytime;help;help' {
+            break
+        }
+        'netkit;discard' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Read and drop whatever clients send; send nothing back')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;discard;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name [default: 9]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name [default: 9]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after SECS seconds without traffic (0: never)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Event loops (threads) serving connections [default: one per core but one, at least 1]')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;discard;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Read and drop whatever clients send; send nothing back')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;discard;help;serve' {
+            break
+        }
+        'netkit;discard;help;help' {
             break
         }
         'netkit;echo' {
@@ -254,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         }
         'netkit;help' {
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Discard protocol (RFC 863): a server that reads everything and answers nothing')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
@@ -270,6 +315,13 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;help;daytime;get' {
+            break
+        }
+        'netkit;help;discard' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Read and drop whatever clients send; send nothing back')
+            break
+        }
+        'netkit;help;discard;serve' {
             break
         }
         'netkit;help;echo' {

@@ -22,6 +22,9 @@ _netkit() {
             netkit,daytime)
                 cmd="netkit__subcmd__daytime"
                 ;;
+            netkit,discard)
+                cmd="netkit__subcmd__discard"
+                ;;
             netkit,echo)
                 cmd="netkit__subcmd__echo"
                 ;;
@@ -51,6 +54,18 @@ _netkit() {
                 ;;
             netkit__subcmd__daytime__subcmd__help,serve)
                 cmd="netkit__subcmd__daytime__subcmd__help__subcmd__serve"
+                ;;
+            netkit__subcmd__discard,help)
+                cmd="netkit__subcmd__discard__subcmd__help"
+                ;;
+            netkit__subcmd__discard,serve)
+                cmd="netkit__subcmd__discard__subcmd__serve"
+                ;;
+            netkit__subcmd__discard__subcmd__help,help)
+                cmd="netkit__subcmd__discard__subcmd__help__subcmd__help"
+                ;;
+            netkit__subcmd__discard__subcmd__help,serve)
+                cmd="netkit__subcmd__discard__subcmd__help__subcmd__serve"
                 ;;
             netkit__subcmd__echo,bench)
                 cmd="netkit__subcmd__echo__subcmd__bench"
@@ -82,6 +97,9 @@ _netkit() {
             netkit__subcmd__help,daytime)
                 cmd="netkit__subcmd__help__subcmd__daytime"
                 ;;
+            netkit__subcmd__help,discard)
+                cmd="netkit__subcmd__help__subcmd__discard"
+                ;;
             netkit__subcmd__help,echo)
                 cmd="netkit__subcmd__help__subcmd__echo"
                 ;;
@@ -99,6 +117,9 @@ _netkit() {
                 ;;
             netkit__subcmd__help__subcmd__daytime,serve)
                 cmd="netkit__subcmd__help__subcmd__daytime__subcmd__serve"
+                ;;
+            netkit__subcmd__help__subcmd__discard,serve)
+                cmd="netkit__subcmd__help__subcmd__discard__subcmd__serve"
                 ;;
             netkit__subcmd__help__subcmd__echo,bench)
                 cmd="netkit__subcmd__help__subcmd__echo__subcmd__bench"
@@ -122,7 +143,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --help --version daytime echo raw probe completions help"
+            opts="-h -V --help --version daytime discard echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +278,112 @@ _netkit() {
                     return 0
                     ;;
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --udp-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard)
+            opts="-h -V --help --version serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help)
+            opts="serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__serve)
+            opts="-p -q -v -h -V --port --idle-timeout --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --threads --inetd --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -514,7 +641,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="daytime echo raw probe completions help"
+            opts="daytime discard echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +697,34 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help__subcmd__daytime__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__discard)
+            opts="serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__discard__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
@@ -84,6 +85,44 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;daytime;help;get'= {
         }
         &'netkit;daytime;help;help'= {
+        }
+        &'netkit;discard'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Read and drop whatever clients send; send nothing back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;discard;serve'= {
+            cand -p 'Port number or service name [default: 9]'
+            cand --port 'Port number or service name [default: 9]'
+            cand --idle-timeout 'Close a connection after SECS seconds without traffic (0: never)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;discard;help'= {
+            cand serve 'Read and drop whatever clients send; send nothing back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;discard;help;serve'= {
+        }
+        &'netkit;discard;help;help'= {
         }
         &'netkit;echo'= {
             cand -h 'Print help'
@@ -230,6 +269,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
         }
         &'netkit;help'= {
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
@@ -243,6 +283,11 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;daytime;serve'= {
         }
         &'netkit;help;daytime;get'= {
+        }
+        &'netkit;help;discard'= {
+            cand serve 'Read and drop whatever clients send; send nothing back'
+        }
+        &'netkit;help;discard;serve'= {
         }
         &'netkit;help;echo'= {
             cand serve 'Send every byte received back to its sender'

@@ -27,6 +27,7 @@ end
 complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
@@ -64,6 +65,27 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s p -l port -d 'Port number or service name [default: 9]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after SECS seconds without traffic (0: never)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -f -a "serve" -d 'Send every byte received back to its sender'
@@ -146,14 +168,16 @@ complete -c netkit -n "__fish_netkit_using_subcommand probe" -s h -l help -d 'Pr
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from discard" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "serve" -d 'Send every byte received back to its sender'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'

@@ -8,7 +8,7 @@ use crate::net::addr::{BadPorts, PortRange};
 use crate::timefmt::Format;
 
 /// One executable for the classic network services and clients: daytime (RFC 867),
-/// echo (RFC 862) and a raw line client that replaces telnet and nc.
+/// echo (RFC 862), discard (RFC 863) and a raw line client that replaces telnet and nc.
 #[derive(Debug, Parser)]
 #[command(
     name = "netkit",
@@ -66,12 +66,23 @@ in netkit per connection); a client that never sends costs only its socket. When
 down its side, the rest of its echo is sent and the connection closed. Log lines: listening, \
 accepted, closed (bytes each way, duration, reason), refused, errors.";
 
+const DISCARD_NOTES: &str = "\
+Whatever a client sends is read and dropped, and nothing is ever sent back: a sink for testing \
+what a client sends, or how fast. A connection closes when the client shuts down its side (or \
+after --idle-timeout); its closed line counts the bytes received. A datagram is never \
+answered, only logged.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
     Daytime {
         #[command(subcommand)]
         action: DaytimeCommand,
+    },
+    /// Discard protocol (RFC 863): a server that reads everything and answers nothing.
+    Discard {
+        #[command(subcommand)]
+        action: DiscardCommand,
     },
     /// Echo protocol (RFC 862): serve, send messages, or measure an echo server.
     Echo {
@@ -112,6 +123,13 @@ pub enum DaytimeCommand {
     Serve(DaytimeServeArgs),
     /// Ask a daytime server for the time and print its answer.
     Get(DaytimeGetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscardCommand {
+    /// Read and drop whatever clients send; send nothing back.
+    #[command(after_long_help = format!("{DISCARD_NOTES}\n\n{SERVER_NOTES}"))]
+    Serve(DiscardServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,6 +238,18 @@ pub struct DaytimeGetArgs {
 #[derive(Debug, Args)]
 pub struct EchoServeArgs {
     /// Port number or service name [default: 7].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Close a connection after SECS seconds without traffic (0: never).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub idle_timeout: u64,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscardServeArgs {
+    /// Port number or service name [default: 9].
     #[arg(short, long, value_parser = parse_port)]
     pub port: Option<u16>,
     /// Close a connection after SECS seconds without traffic (0: never).
@@ -494,8 +524,9 @@ mod tests {
                 bench::LOST_AFTER.as_secs()
             ),
         ];
-        let cases: [(&[&str], &[String]); 4] = [
+        let cases: [(&[&str], &[String]); 5] = [
             (&["daytime", "serve"], &server),
+            (&["discard", "serve"], &server),
             (&["echo", "serve"], &server),
             (&["echo", "serve"], &echo),
             (&["echo", "bench"], &bench),

@@ -68,6 +68,16 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "print a server's time and how far the local clock is from it",
     ),
     (
+        "netkit-discard-serve",
+        "netkit discard serve --port 55009 --tcp --udp",
+        "read and drop whatever clients send, over TCP and UDP",
+    ),
+    (
+        "netkit-discard-serve",
+        "printf 'into the void\\n' | netkit raw 127.0.0.1 55009",
+        "send it something; its closed line counts the bytes",
+    ),
+    (
         "netkit-echo-serve",
         "netkit echo serve --port 55555 --tcp --udp",
         "echo every byte back, over TCP and UDP",

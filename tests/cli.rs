@@ -5,6 +5,8 @@ mod common;
 
 #[path = "cli/daytime.rs"]
 mod daytime;
+#[path = "cli/discard.rs"]
+mod discard;
 #[path = "cli/echo.rs"]
 mod echo;
 #[path = "cli/general.rs"]

@@ -2,6 +2,7 @@
 
 mod completions;
 mod daytime;
+mod discard;
 mod echo;
 mod probe;
 mod raw;
@@ -11,7 +12,7 @@ pub use server::GRACE;
 
 use std::time::Duration;
 
-use crate::cli::{ClientArgs, Command, DaytimeCommand, EchoCommand};
+use crate::cli::{ClientArgs, Command, DaytimeCommand, DiscardCommand, EchoCommand};
 use crate::error::{Error, Result};
 use std::net::TcpStream;
 
@@ -39,6 +40,9 @@ pub fn run(command: Command) -> Result<()> {
         Command::Echo {
             action: EchoCommand::Bench(args),
         } => echo::bench(args),
+        Command::Discard {
+            action: DiscardCommand::Serve(args),
+        } => discard::serve(args),
         Command::Raw(args) => raw::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Completions(args) => completions::run(args),
