@@ -49,7 +49,7 @@ number of threads does not grow with connections, and a slow or silent client ne
 another. With --udp, datagrams from ports 0, 7, 13, 17, 19 and 37 (services that answer \
 anything) are never answered, and replies to one address follow a token bucket of --udp-rate \
 per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
-with at most one warning a second. SIGINT or SIGTERM stops accepting, gives open sessions 2 \
+with at most one warning a second. SIGINT, SIGTERM or SIGHUP stops accepting, gives open sessions 2 \
 seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's socket there.";
 
 const DAYTIME_NOTES: &str = "\

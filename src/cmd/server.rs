@@ -9,7 +9,7 @@ use crate::net::serve::{Limits, Server, Service, Site, Stopper};
 use crate::net::{inetd, socket};
 use crate::{info, log, warn};
 
-/// Sessions still open get this long after SIGINT or SIGTERM.
+/// Sessions still open get this long after SIGINT, SIGTERM or SIGHUP.
 pub const GRACE: Duration = Duration::from_secs(2);
 
 /// What a server command settles before the start-up: its port, and how long a connection may
@@ -114,19 +114,20 @@ fn default_loops() -> usize {
     cores.saturating_sub(1).max(1)
 }
 
-/// SIGINT and SIGTERM stop accepting and give open sessions the grace period.
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed) stop accepting and give open sessions the
+/// grace period.
 fn stop_on_signals(stopper: Stopper, name: &'static str) -> Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
         .map_err(|e| Error::io("cannot handle signals", e))?;
     let watcher = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let which = if signal == SIGINT {
-                    "SIGINT"
-                } else {
-                    "SIGTERM"
+                let which = match signal {
+                    SIGINT => "SIGINT",
+                    SIGHUP => "SIGHUP",
+                    _ => "SIGTERM",
                 };
                 info!(
                     name,

@@ -4,7 +4,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;
 
-use crate::common::{self, netkit, noise, spawn};
+use crate::common::{self, netkit, noise, spawn, wait_for};
 
 /// Whether `err` is a read that ran out of time, which is what "nothing came" looks like.
 fn timed_out(err: &std::io::Error) -> bool {
@@ -99,4 +99,27 @@ fn discard_on_a_port_in_use_is_one_line() {
         .stderr(format!(
             "netkit: cannot listen on 127.0.0.1:{port}: port {port} is already in use\n"
         ));
+}
+
+#[test]
+fn sighup_stops_a_server_as_sigterm_does() {
+    let mut server = spawn(&["discard", "serve"]);
+    let mut open = TcpStream::connect(server.addr()).unwrap();
+    open.write_all(b"x").unwrap();
+    server.wait_log("the accepted line", |log| {
+        log.contains("accepted").then_some(())
+    });
+    let status = server.signal(libc::SIGHUP);
+    assert!(status.success(), "{status}");
+    // the open session was closed when the grace period ran out
+    assert_eq!(common::read_all(&mut open), b"");
+    wait_for("the stopped line", Duration::from_secs(10), || {
+        server.log().contains("INFO discard: stopped").then_some(())
+    });
+    let log = server.log();
+    assert!(
+        log.contains("SIGHUP received: no new connections, open ones get 2 s"),
+        "{log}"
+    );
+    assert!(log.contains("server stopping)"), "{log}");
 }

@@ -138,6 +138,20 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends `signal` and waits (10 s at most) for the exit status.
+    pub fn signal(&mut self, signal: i32) -> std::process::ExitStatus {
+        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let child = &mut self.child;
+        wait_for(
+            "the server to exit after a signal",
+            Duration::from_secs(10),
+            || child.try_wait().ok().flatten(),
+        )
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
