@@ -97,24 +97,15 @@ impl<'c> Output<'c> {
 
     /// Sends `data` after whatever is still waiting.
     pub fn send(&mut self, data: &[u8]) {
-        if self.error.is_some() {
-            return;
-        }
         let mut done = 0;
-        if let (Some(stream), true) = (self.stream.as_deref_mut(), self.backlog.bytes.is_empty()) {
-            while done < data.len() {
-                match stream.write(&data[done..]) {
-                    Ok(0) => break,
-                    Ok(n) => done += n,
-                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                    Err(err) => {
-                        self.error = Some(err);
-                        break;
-                    }
+        if let Some(stream) = self.stream.as_deref_mut() {
+            if self.backlog.bytes.is_empty() && self.error.is_none() {
+                done = write_some(stream, data, &mut self.error);
+                self.backlog.sent += done as u64;
+                if done == data.len() {
+                    return; // the usual case: the kernel took it all
                 }
             }
-            self.backlog.sent += done as u64;
         }
         if self.error.is_none() {
             self.backlog.bytes.extend_from_slice(&data[done..]);
@@ -136,6 +127,25 @@ impl<'c> Output<'c> {
     pub(crate) fn error(self) -> Option<io::Error> {
         self.error
     }
+}
+
+/// Writes as much of `data` as the kernel takes now; how much that was. A failed write is
+/// put in `error`.
+fn write_some(stream: &mut TcpStream, data: &[u8], error: &mut Option<io::Error>) -> usize {
+    let mut done = 0;
+    while done < data.len() {
+        match stream.write(&data[done..]) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => {
+                *error = Some(err);
+                break;
+            }
+        }
+    }
+    done
 }
 
 impl Backlog {

@@ -145,7 +145,7 @@ impl<S: Service> Loop<'_, S> {
         };
         // any event counts as activity: a client draining a long echo is not idle
         conn.last = self.now;
-        let mut readable = true;
+        let mut readable = !conn.read_done;
         for _ in 0..BUDGET {
             if !conn.backlog.bytes.is_empty() {
                 match conn.backlog.flush(&mut conn.stream) {
@@ -167,7 +167,7 @@ impl<S: Service> Loop<'_, S> {
                 }
                 produced = conn.backlog.sent != sent || !conn.backlog.bytes.is_empty();
             }
-            if !readable || conn.read_done {
+            if !readable {
                 if produced {
                     continue;
                 }
@@ -177,6 +177,7 @@ impl<S: Service> Loop<'_, S> {
                 Ok(0) => {
                     // the client is done; the session says what is still owed
                     conn.read_done = true;
+                    readable = false;
                     let mut out = Output::to(&mut conn.stream, &mut conn.backlog);
                     conn.session.fin(&mut out);
                     if let Some(err) = out.error() {
