@@ -22,11 +22,17 @@ _netkit() {
             netkit,daytime)
                 cmd="netkit__subcmd__daytime"
                 ;;
+            netkit,discard)
+                cmd="netkit__subcmd__discard"
+                ;;
             netkit,echo)
                 cmd="netkit__subcmd__echo"
                 ;;
             netkit,help)
                 cmd="netkit__subcmd__help"
+                ;;
+            netkit,probe)
+                cmd="netkit__subcmd__probe"
                 ;;
             netkit,raw)
                 cmd="netkit__subcmd__raw"
@@ -48,6 +54,18 @@ _netkit() {
                 ;;
             netkit__subcmd__daytime__subcmd__help,serve)
                 cmd="netkit__subcmd__daytime__subcmd__help__subcmd__serve"
+                ;;
+            netkit__subcmd__discard,help)
+                cmd="netkit__subcmd__discard__subcmd__help"
+                ;;
+            netkit__subcmd__discard,serve)
+                cmd="netkit__subcmd__discard__subcmd__serve"
+                ;;
+            netkit__subcmd__discard__subcmd__help,help)
+                cmd="netkit__subcmd__discard__subcmd__help__subcmd__help"
+                ;;
+            netkit__subcmd__discard__subcmd__help,serve)
+                cmd="netkit__subcmd__discard__subcmd__help__subcmd__serve"
                 ;;
             netkit__subcmd__echo,bench)
                 cmd="netkit__subcmd__echo__subcmd__bench"
@@ -79,11 +97,17 @@ _netkit() {
             netkit__subcmd__help,daytime)
                 cmd="netkit__subcmd__help__subcmd__daytime"
                 ;;
+            netkit__subcmd__help,discard)
+                cmd="netkit__subcmd__help__subcmd__discard"
+                ;;
             netkit__subcmd__help,echo)
                 cmd="netkit__subcmd__help__subcmd__echo"
                 ;;
             netkit__subcmd__help,help)
                 cmd="netkit__subcmd__help__subcmd__help"
+                ;;
+            netkit__subcmd__help,probe)
+                cmd="netkit__subcmd__help__subcmd__probe"
                 ;;
             netkit__subcmd__help,raw)
                 cmd="netkit__subcmd__help__subcmd__raw"
@@ -94,6 +118,9 @@ _netkit() {
             netkit__subcmd__help__subcmd__daytime,serve)
                 cmd="netkit__subcmd__help__subcmd__daytime__subcmd__serve"
                 ;;
+            netkit__subcmd__help__subcmd__discard,serve)
+                cmd="netkit__subcmd__help__subcmd__discard__subcmd__serve"
+                ;;
             netkit__subcmd__help__subcmd__echo,bench)
                 cmd="netkit__subcmd__help__subcmd__echo__subcmd__bench"
                 ;;
@@ -103,6 +130,12 @@ _netkit() {
             netkit__subcmd__help__subcmd__echo,serve)
                 cmd="netkit__subcmd__help__subcmd__echo__subcmd__serve"
                 ;;
+            netkit__subcmd__help__subcmd__raw,probe)
+                cmd="netkit__subcmd__help__subcmd__raw__subcmd__probe"
+                ;;
+            netkit__subcmd__raw,probe)
+                cmd="netkit__subcmd__raw__subcmd__probe"
+                ;;
             *)
                 ;;
         esac
@@ -110,7 +143,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --help --version daytime echo raw completions help"
+            opts="-h -V --help --version daytime discard echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,6 +278,112 @@ _netkit() {
                     return 0
                     ;;
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --udp-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard)
+            opts="-h -V --help --version serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help)
+            opts="serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__discard__subcmd__serve)
+            opts="-p -q -v -h -V --port --idle-timeout --bind --tcp --udp --backlog --max-connections --max-per-source --udp-rate --threads --inetd --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +641,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="daytime echo raw completions help"
+            opts="daytime discard echo raw probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,6 +697,34 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help__subcmd__daytime__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__discard)
+            opts="serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__discard__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -641,7 +808,7 @@ _netkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        netkit__subcmd__help__subcmd__raw)
+        netkit__subcmd__help__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -655,8 +822,58 @@ _netkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        netkit__subcmd__help__subcmd__raw)
+            opts="probe"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__raw__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__probe)
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         netkit__subcmd__raw)
-            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version"
+            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version probe"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -704,6 +921,28 @@ _netkit() {
                     ;;
                 --starttls)
                     COMPREPLY=($(compgen -W "smtp imap pop3 ftp" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__raw__subcmd__probe)
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

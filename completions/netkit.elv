@@ -23,8 +23,10 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -44,7 +46,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
             cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
             cand --max-connections 'Close new connections at once beyond this many open ones'
-            cand --max-per-source 'Close new connections at once beyond this many from one client address'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
             cand --udp-rate 'UDP replies allowed per source address per second'
             cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
             cand --utc 'Write UTC instead of local time (local time honours TZ)'
@@ -84,6 +86,44 @@ set edit:completion:arg-completer[netkit] = {|@words|
         }
         &'netkit;daytime;help;help'= {
         }
+        &'netkit;discard'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Read and drop whatever clients send; send nothing back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;discard;serve'= {
+            cand -p 'Port number or service name [default: 9]'
+            cand --port 'Port number or service name [default: 9]'
+            cand --idle-timeout 'Close a connection after SECS seconds without traffic (0: never)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;discard;help'= {
+            cand serve 'Read and drop whatever clients send; send nothing back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;discard;help;serve'= {
+        }
+        &'netkit;discard;help;help'= {
+        }
         &'netkit;echo'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -101,7 +141,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
             cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
             cand --max-connections 'Close new connections at once beyond this many open ones'
-            cand --max-per-source 'Close new connections at once beyond this many from one client address'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
             cand --udp-rate 'UDP replies allowed per source address per second'
             cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
             cand --tcp 'Serve TCP (the default unless --udp is given)'
@@ -193,6 +233,41 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
+        }
+        &'netkit;raw;probe'= {
+            cand -w 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]'
+            cand --wait 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass'
+            cand -u 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand --udp 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --banner 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+            cand --json 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+            cand -q 'Print nothing on stdout; the exit code tells'
+            cand --quiet 'Print nothing on stdout; the exit code tells'
+            cand --trace 'Narrate each attempt on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;probe'= {
+            cand -w 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]'
+            cand --wait 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass'
+            cand -u 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand --udp 'Probe UDP: send an empty datagram to each port and wait for a reply'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --banner 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+            cand --json 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+            cand -q 'Print nothing on stdout; the exit code tells'
+            cand --quiet 'Print nothing on stdout; the exit code tells'
+            cand --trace 'Narrate each attempt on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;completions'= {
             cand -h 'Print help'
@@ -202,8 +277,10 @@ set edit:completion:arg-completer[netkit] = {|@words|
         }
         &'netkit;help'= {
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+            cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
             cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -214,6 +291,11 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;daytime;serve'= {
         }
         &'netkit;help;daytime;get'= {
+        }
+        &'netkit;help;discard'= {
+            cand serve 'Read and drop whatever clients send; send nothing back'
+        }
+        &'netkit;help;discard;serve'= {
         }
         &'netkit;help;echo'= {
             cand serve 'Send every byte received back to its sender'
@@ -227,6 +309,11 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;echo;bench'= {
         }
         &'netkit;help;raw'= {
+            cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
+        }
+        &'netkit;help;raw;probe'= {
+        }
+        &'netkit;help;probe'= {
         }
         &'netkit;help;completions'= {
         }

@@ -27,8 +27,10 @@ end
 complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and not __fish_seen_subcommand_from serve get help" -s h -l help -d 'Print help'
@@ -41,7 +43,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
-complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address' -r
+complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -l utc -d 'Write UTC instead of local time (local time honours TZ)'
@@ -63,6 +65,27 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s p -l port -d 'Port number or service name [default: 9]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after SECS seconds without traffic (0: never)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
+complete -c netkit -n "__fish_netkit_using_subcommand discard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and not __fish_seen_subcommand_from serve send bench help" -f -a "serve" -d 'Send every byte received back to its sender'
@@ -74,7 +97,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address' -r
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
@@ -109,37 +132,64 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l cert -d 'Certificate chain (PEM) to present: the client\'s, or with --listen the server\'s' -r -F
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l key -d 'Private key (PEM) of --cert' -r -F
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l starttls -d 'Speak this protocol\'s plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS, AUTH TLS), then TLS; implies --tls' -r -f -a "smtp\t''
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l cert -d 'Certificate chain (PEM) to present: the client\'s, or with --listen the server\'s' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l starttls -d 'Speak this protocol\'s plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS, AUTH TLS), then TLS; implies --tls' -r -f -a "smtp\t''
 imap\t''
 pop3\t''
 ftp\t''"
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s q -l quiet -d 'Do not print the connection banner'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 4 -d 'Use IPv4 addresses only'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 6 -d 'Use IPv6 addresses only'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l tls -d 'Speak TLS: check the server\'s certificate against the system\'s trust store and HOST, and show the session and the certificate on stderr after the handshake'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s q -l quiet -d 'Do not print the connection banner'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 4 -d 'Use IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 6 -d 'Use IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l tls -d 'Speak TLS: check the server\'s certificate against the system\'s trust store and HOST, and show the session and the certificate on stderr after the handshake'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -a "probe" -d 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l wait -d 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s u -l udp -d 'Probe UDP: send an empty datagram to each port and wait for a reply'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s 4 -d 'Use IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s 6 -d 'Use IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l banner -d 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s q -l quiet -d 'Print nothing on stdout; the exit code tells'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l trace -d 'Narrate each attempt on stderr'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l wait -d 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass' -r
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s u -l udp -d 'Probe UDP: send an empty datagram to each port and wait for a reply'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s 4 -d 'Use IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s 6 -d 'Use IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l banner -d 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s q -l quiet -d 'Print nothing on stdout; the exit code tells'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l trace -d 'Narrate each attempt on stderr'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from discard" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "serve" -d 'Send every byte received back to its sender'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from raw" -f -a "probe" -d 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'

@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::net::addr::{BadPorts, PortRange};
 use crate::timefmt::Format;
 
 /// One executable for the classic network services and clients: daytime (RFC 867),
-/// echo (RFC 862) and a raw line client that replaces telnet and nc.
+/// echo (RFC 862), discard (RFC 863) and a raw line client that replaces telnet and nc.
 #[derive(Debug, Parser)]
 #[command(
     name = "netkit",
@@ -48,7 +49,7 @@ number of threads does not grow with connections, and a slow or silent client ne
 another. With --udp, datagrams from ports 0, 7, 13, 17, 19 and 37 (services that answer \
 anything) are never answered, and replies to one address follow a token bucket of --udp-rate \
 per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
-with at most one warning a second. SIGINT or SIGTERM stops accepting, gives open sessions 2 \
+with at most one warning a second. SIGINT, SIGTERM or SIGHUP stops accepting, gives open sessions 2 \
 seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's socket there.";
 
 const DAYTIME_NOTES: &str = "\
@@ -79,12 +80,23 @@ netkit sends close_notify and keeps printing what the server still sends. With -
 serves --cert and --key, or a certificate made for the run for localhost, 127.0.0.1, ::1, the \
 host name and the bind address, whose SHA-256 fingerprint is printed before the first client.";
 
+const DISCARD_NOTES: &str = "\
+Whatever a client sends is read and dropped, and nothing is ever sent back: a sink for testing \
+what a client sends, or how fast. A connection closes when the client shuts down its side (or \
+after --idle-timeout); its closed line counts the bytes received. A datagram is never \
+answered, only logged.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
     Daytime {
         #[command(subcommand)]
         action: DaytimeCommand,
+    },
+    /// Discard protocol (RFC 863): a server that reads everything and answers nothing.
+    Discard {
+        #[command(subcommand)]
+        action: DiscardCommand,
     },
     /// Echo protocol (RFC 862): serve, send messages, or measure an echo server.
     Echo {
@@ -94,9 +106,30 @@ pub enum Command {
     /// Talk to any TCP service by hand or from a script, like telnet or nc.
     #[command(after_long_help = TLS_NOTES)]
     Raw(RawArgs),
+    /// Check which ports are open, or wait until they are: connect and close at once, like
+    /// nc -z.
+    #[command(after_long_help = PROBE_NOTES)]
+    Probe(ProbeArgs),
     /// Print a shell completion script to stdout.
     Completions(CompletionsArgs),
 }
+
+const PROBE_NOTES: &str = "\
+Each port gets one line on stdout, in the order given: 127.0.0.1 22/tcp (ssh) open 0.21 ms. \
+A TCP port is open when it accepts a connection (which is closed at once, no data sent), closed \
+when it is refused, filtered when nothing answers within -w, and unreachable when the network \
+says there is no route. With -u an empty datagram goes out: a reply is open, an ICMP port \
+unreachable closed, silence open|filtered. Every address of HOST is tried in turn: a port is open \
+when any address accepts, and its line names the address that gave its state. Many ports are \
+probed at once, never more than 256 sockets at a time. --banner shows the first line quoted, \
+with \\r, \\n, \\t, \\\\, \\\" and \\xNN for every byte that is not printable ASCII, so no control \
+byte reaches the terminal. With --wait, each round probes the ports not yet open, and the name \
+is resolved again each round; no attempt outlasts the wait.
+
+Exit codes: 0 when every port is open; otherwise the code of the first port that is not: 4 \
+closed or unreachable, 5 filtered or open|filtered; 3 when HOST cannot be resolved. With --wait, \
+5 when time runs out, with one line on stderr naming the ports still not open; with -- COMMAND, \
+the command's own status, since it runs in netkit's place.";
 
 #[derive(Debug, Subcommand)]
 pub enum DaytimeCommand {
@@ -105,6 +138,13 @@ pub enum DaytimeCommand {
     Serve(DaytimeServeArgs),
     /// Ask a daytime server for the time and print its answer.
     Get(DaytimeGetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscardCommand {
+    /// Read and drop whatever clients send; send nothing back.
+    #[command(after_long_help = format!("{DISCARD_NOTES}\n\n{SERVER_NOTES}"))]
+    Serve(DiscardServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,10 +174,11 @@ pub struct ServerArgs {
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub backlog: u32,
     /// Close new connections at once beyond this many open ones.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = at_least_one)]
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = at_least_one)]
     pub max_connections: usize,
-    /// Close new connections at once beyond this many from one client address.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
+    /// Close new connections at once beyond this many from one client address (0: no limit;
+    /// set one on a server that faces strangers).
+    #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_per_source: usize,
     /// UDP replies allowed per source address per second.
     #[arg(long, value_name = "N", default_value_t = 100,
@@ -222,6 +263,18 @@ pub struct EchoServeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiscardServeArgs {
+    /// Port number or service name [default: 9].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Close a connection after SECS seconds without traffic (0: never).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub idle_timeout: u64,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct EchoSendArgs {
     /// Server name, IPv4 or IPv6 address.
     pub host: String,
@@ -280,7 +333,12 @@ pub struct EchoBenchArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]))]
+#[command(
+    group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]),
+    subcommand_negates_reqs = true,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
 pub struct RawArgs {
     /// Server name, IPv4 or IPv6 address.
     #[arg(requires = "port", conflicts_with = "listen")]
@@ -308,7 +366,61 @@ pub struct RawArgs {
     #[command(flatten)]
     pub client: ClientArgs,
     #[command(flatten)]
-    pub tls: TlsArgs,
+    // boxed: its paths would make Command lopsided (clippy::large_enum_variant)
+    pub tls: Box<TlsArgs>,
+    #[command(subcommand)]
+    pub zero: Option<RawZero>,
+}
+
+/// `raw -z`: the nc spelling of `netkit probe`.
+#[derive(Debug, Subcommand)]
+pub enum RawZero {
+    /// Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...
+    #[command(short_flag = 'z', after_long_help = PROBE_NOTES)]
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Ports: numbers, service names, or ranges LOW-HIGH such as 20-30.
+    #[arg(required = true, value_name = "PORT", value_parser = parse_port_range)]
+    pub ports: Vec<PortRange>,
+    /// Probe UDP: send an empty datagram to each port and wait for a reply.
+    #[arg(short, long)]
+    pub udp: bool,
+    /// Use IPv4 addresses only.
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Use IPv6 addresses only.
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Give each attempt SECS seconds to be answered (a port that is silent that long is
+    /// filtered) and, with --banner, as long again to send its first line [default: 2].
+    #[arg(short = 'w', value_name = "SECS", value_parser = parse_positive_secs)]
+    pub timeout: Option<Duration>,
+    /// Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass.
+    #[arg(long, value_name = "SECS", value_parser = parse_positive_secs)]
+    pub wait: Option<Duration>,
+    /// Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB),
+    /// escaped, quoted, at the end of its line.
+    #[arg(long)]
+    pub banner: bool,
+    /// Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and
+    /// banner with --banner).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing on stdout; the exit code tells.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Narrate each attempt on stderr.
+    #[arg(long)]
+    pub trace: bool,
+    /// After --: run COMMAND with its ARGS once every port is open, in netkit's place (exec),
+    /// so that its exit status is netkit's; it does not run when a port is not open.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// TLS for a client (and for `raw --listen`, which takes --cert, --key and --alpn).
@@ -390,6 +502,16 @@ pub fn parse_port(text: &str) -> Result<u16, String> {
     crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
 }
 
+/// A port, a service name or a range `LOW-HIGH`.
+pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
+    crate::net::addr::parse_port_range(text).map_err(|bad| match bad {
+        BadPorts::NotAPort => "must be 0-65535, a service name, or a range LOW-HIGH".into(),
+        BadPorts::Reversed { first, last } => {
+            format!("the range is reversed: write {last}-{first}")
+        }
+    })
+}
+
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
@@ -414,6 +536,14 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
             })
         }
         _ => Err("must be a number of seconds from 0 to 1000000000, such as 5 or 0.5".into()),
+    }
+}
+
+/// Seconds as for `parse_secs`, but more than 0.
+fn parse_positive_secs(text: &str) -> Result<Duration, String> {
+    match parse_secs(text) {
+        Ok(secs) if !secs.is_zero() => Ok(secs),
+        _ => Err("must be a number of seconds above 0, such as 2 or 0.5".into()),
     }
 }
 
@@ -453,7 +583,8 @@ mod tests {
     /// constants; each must say what the code does.
     #[test]
     fn docs_quote_the_numbers_the_code_uses() {
-        use crate::net::{admission::REFLECTORS, bench, inetd::DATAGRAM_LINGER, serve::BUF_SIZE};
+        use crate::net::serve::{BUF_SIZE, REFLECTORS};
+        use crate::net::{bench, inetd::DATAGRAM_LINGER};
         let grace = crate::cmd::GRACE.as_secs();
         let server = [
             format!("datagrams from ports {} (services", list(&REFLECTORS)),
@@ -471,8 +602,9 @@ mod tests {
                 bench::LOST_AFTER.as_secs()
             ),
         ];
-        let cases: [(&[&str], &[String]); 4] = [
+        let cases: [(&[&str], &[String]); 5] = [
             (&["daytime", "serve"], &server),
+            (&["discard", "serve"], &server),
             (&["echo", "serve"], &server),
             (&["echo", "serve"], &echo),
             (&["echo", "bench"], &bench),

@@ -68,6 +68,16 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "print a server's time and how far the local clock is from it",
     ),
     (
+        "netkit-discard-serve",
+        "netkit discard serve --port 55009 --tcp --udp",
+        "read and drop whatever clients send, over TCP and UDP",
+    ),
+    (
+        "netkit-discard-serve",
+        "printf 'into the void\\n' | netkit raw 127.0.0.1 55009",
+        "send it something; its closed line counts the bytes",
+    ),
+    (
         "netkit-echo-serve",
         "netkit echo serve --port 55555 --tcp --udp",
         "echo every byte back, over TCP and UDP",
@@ -111,6 +121,21 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "netkit-raw",
         "netkit raw --listen 4433 --tls",
         "a TLS server with a certificate made for the run",
+    ),
+    (
+        "netkit-probe",
+        "netkit probe 127.0.0.1 ssh 80 8000-8002",
+        "which of these ports are open, one line each",
+    ),
+    (
+        "netkit-probe",
+        "netkit probe -q --wait 30 db 5432 -- ./start-app.sh",
+        "wait until the database accepts connections, then start the app",
+    ),
+    (
+        "netkit-raw-probe",
+        "netkit raw -z -w 1 10.0.0.5 20-30",
+        "the same, spelt as with nc -z",
     ),
     (
         "netkit-completions",

@@ -52,6 +52,14 @@ pub enum Error {
     #[error("{0}")]
     Failed(String),
 
+    /// `probe --wait` ran out of time; `pending` names what is still not open.
+    #[error("timed out after {secs} s waiting for {pending}")]
+    Wait { secs: String, pending: String },
+
+    /// An outcome the exit code tells alone: ports that are not open (their lines say so).
+    #[error("exit status {0}")]
+    Status(u8),
+
     /// The reader of stdout went away (`| head -c1`): the end of the job, not a failure.
     #[error("stdout closed")]
     StdoutClosed,
@@ -78,13 +86,15 @@ impl Error {
     }
 
     /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out,
-    /// 6 TLS.
+    /// 6 TLS, or a probe's own.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Resolve { .. } => 3,
             Error::Tls { .. } => 6,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
             Error::Bind { .. } | Error::Failed(_) | Error::Unheard(_) => 1,
+            Error::Wait { .. } => 5,
+            Error::Status(code) => *code,
             Error::StdoutClosed => 0,
         }
     }
@@ -92,7 +102,10 @@ impl Error {
     /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word,
     /// and an unheard failure must not reach a client.
     pub fn report(&self) -> ExitCode {
-        if !matches!(self, Error::StdoutClosed | Error::Unheard(_)) {
+        if !matches!(
+            self,
+            Error::StdoutClosed | Error::Unheard(_) | Error::Status(_)
+        ) {
             crate::say!("netkit: {self}");
         }
         ExitCode::from(self.exit_code())

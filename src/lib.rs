@@ -9,6 +9,7 @@ pub mod error;
 pub mod log;
 pub mod net;
 pub mod out;
+pub mod service;
 pub mod timefmt;
 
 use std::process::ExitCode;

@@ -5,10 +5,14 @@ mod common;
 
 #[path = "cli/daytime.rs"]
 mod daytime;
+#[path = "cli/discard.rs"]
+mod discard;
 #[path = "cli/echo.rs"]
 mod echo;
 #[path = "cli/general.rs"]
 mod general;
+#[path = "cli/probe.rs"]
+mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
 #[path = "cli/tls.rs"]

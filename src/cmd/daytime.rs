@@ -1,15 +1,15 @@
 //! Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
 
+use super::server;
 use crate::cli::{DaytimeGetArgs, DaytimeServeArgs};
 use crate::error::{Error, Result};
-use crate::net::serve::{Next, Service};
 use crate::net::{stream, trace::Trace, udp};
-use crate::timefmt::{self, Format};
+use crate::service::daytime::Daytime;
+use crate::timefmt;
 
 const PORT: u16 = 13;
 /// How long `daytime get` waits without `-w`.
@@ -20,53 +20,13 @@ const UDP_TRIES: u32 = 3;
 /// A daytime line is short; a server that sends more gets cut off here.
 const MAX_REPLY: usize = 64 * 1024;
 
-struct Daytime {
-    format: Format,
-    utc: bool,
-    /// The line of the current second: lines have whole seconds, so every client in one second
-    /// gets the same bytes, and the zone lookup and formatting are done once a second, not for
-    /// each of thousands of connections.
-    line: Mutex<(i64, Vec<u8>)>,
-}
-
-impl Service for Daytime {
-    fn name(&self) -> &'static str {
-        "daytime"
-    }
-
-    fn greet(&self, out: &mut Vec<u8>) -> Next {
-        let now = OffsetDateTime::now_utc();
-        let mut line = self.line.lock().unwrap_or_else(|e| e.into_inner());
-        if line.0 != now.unix_timestamp() || line.1.is_empty() {
-            match self.format.render(now, self.utc) {
-                Ok(text) => {
-                    line.1.clear();
-                    line.1.extend_from_slice(text.as_bytes());
-                    line.1.extend_from_slice(b"\r\n");
-                    line.0 = now.unix_timestamp();
-                }
-                Err(err) => {
-                    crate::error!("daytime", "cannot format the time: {err}");
-                    return Next::Close;
-                }
-            }
-        }
-        out.extend_from_slice(&line.1);
-        Next::Close
-    }
-
-    fn reply<'a>(&self, _input: &'a [u8]) -> &'a [u8] {
-        &[] // RFC 867: whatever the client sends is disregarded
-    }
-}
-
 pub fn serve(args: DaytimeServeArgs) -> Result<()> {
-    let service = Daytime {
-        format: args.format,
-        utc: args.utc,
-        line: Mutex::new((0, Vec::new())),
+    let settings = server::Settings {
+        port: args.port,
+        default_port: PORT,
+        idle_timeout: None,
     };
-    super::serve(service, &args.server, args.port, PORT, None)
+    server::run(Daytime::new(args.format, args.utc), &args.server, settings)
 }
 
 /// `\r\n` becomes `\n`; every other byte is printed as the server sent it.

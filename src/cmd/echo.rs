@@ -6,11 +6,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::server;
 use crate::cli::{EchoBenchArgs, EchoSendArgs, EchoServeArgs};
 use crate::error::{Error, Result};
-use crate::net::serve::{Next, Service};
 use crate::net::stream::Deadline;
 use crate::net::{addr, bench, socket, stream, trace::Trace, udp};
+use crate::service::echo::Echo;
 
 const PORT: u16 = 7;
 /// How long `echo send` waits for an echo without `-w`.
@@ -25,25 +26,13 @@ const PING: &str = "netkit echo";
 const LIMIT_HINT: &str =
     "likely a server-side limit, such as --max-per-source or --max-connections";
 
-struct Echo;
-
-impl Service for Echo {
-    fn name(&self) -> &'static str {
-        "echo"
-    }
-
-    fn greet(&self, _out: &mut Vec<u8>) -> Next {
-        Next::Converse
-    }
-
-    fn reply<'a>(&self, input: &'a [u8]) -> &'a [u8] {
-        input
-    }
-}
-
 pub fn serve(args: EchoServeArgs) -> Result<()> {
-    let idle = (args.idle_timeout > 0).then(|| Duration::from_secs(args.idle_timeout));
-    super::serve(Echo, &args.server, args.port, PORT, idle)
+    let settings = server::Settings {
+        port: args.port,
+        default_port: PORT,
+        idle_timeout: server::idle_timeout(args.idle_timeout),
+    };
+    server::run(Echo, &args.server, settings)
 }
 
 /// A connected echo client: its socket, its peer's name for messages, and the trace.
@@ -367,13 +356,23 @@ pub fn bench(args: EchoBenchArgs) -> Result<()> {
     // the live line is for people watching; indicatif draws nothing when stderr is not a terminal
     let live =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg}") {
+        live.set_style(style);
+    }
+    live.set_message(format!(
+        "{}  opening {} {}",
+        progress(Duration::ZERO, load.duration),
+        load.connections,
+        flows(&load)
+    ));
+    let mut last = Mark::default();
     let tick = |r: &bench::Report| {
-        let (per_sec, mb) = rates(r);
-        live.set_message(format!(
-            "{per_sec:.0} messages/s, {mb:.1} MB/s, {} errors",
-            r.errors
-        ));
-        live.tick();
+        live.set_message(live_line(r, &load, &last));
+        last = Mark {
+            elapsed: r.elapsed,
+            messages: r.messages,
+            bytes: r.bytes,
+        };
     };
     let report = bench::run(&load, tick)?;
     live.finish_and_clear();
@@ -433,6 +432,46 @@ fn flows(load: &bench::Load) -> &'static str {
     } else {
         "connections"
     }
+}
+
+/// The counts when the previous live line was drawn.
+#[derive(Default)]
+struct Mark {
+    elapsed: Duration,
+    messages: u64,
+    bytes: u64,
+}
+
+/// The live line: time gone of the whole, the rates since the previous line, the flows still
+/// up and the failures so far.
+fn live_line(report: &bench::Report, load: &bench::Load, last: &Mark) -> String {
+    let secs = report
+        .elapsed
+        .saturating_sub(last.elapsed)
+        .as_secs_f64()
+        .max(1e-9);
+    let per_sec = report.messages.saturating_sub(last.messages) as f64 / secs;
+    let mb = report.bytes.saturating_sub(last.bytes) as f64 / secs / 1e6;
+    let mut line = format!(
+        "{}  {per_sec:.0} messages/s, {mb:.1} MB/s, {} of {} {} up, {} errors",
+        progress(report.elapsed, load.duration),
+        report.up(),
+        report.connections,
+        flows(load),
+        report.errors,
+    );
+    if report.mismatches > 0 {
+        line += &format!(", {} mismatches", report.mismatches);
+    }
+    if report.lost > 0 {
+        line += &format!(", {} lost", report.lost);
+    }
+    line
+}
+
+/// `2s/5s`: whole seconds gone, of the duration as given (`1s/2.5s`).
+fn progress(elapsed: Duration, duration: Duration) -> String {
+    format!("{}s/{}s", elapsed.as_secs(), duration.as_secs_f64())
 }
 
 fn rates(report: &bench::Report) -> (f64, f64) {
@@ -503,4 +542,17 @@ fn json(report: &bench::Report, load: &bench::Load) -> String {
         "transport": if load.udp { "udp" } else { "tcp" },
     });
     format!("{value}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_whole_seconds_of_the_duration_given() {
+        let secs = Duration::from_secs_f64;
+        assert_eq!(progress(secs(2.4), secs(5.0)), "2s/5s");
+        assert_eq!(progress(secs(1.05), secs(2.5)), "1s/2.5s");
+        assert_eq!(progress(Duration::ZERO, secs(0.01)), "0s/0.01s");
+    }
 }

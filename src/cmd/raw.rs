@@ -5,7 +5,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsFd;
 
-use crate::cli::RawArgs;
+use crate::cli::{RawArgs, RawZero};
 use crate::error::{Error, Result};
 use crate::net::copy::{self, Failure, Options};
 use crate::net::{addr, socket, trace::Trace};
@@ -16,6 +16,10 @@ use super::tls::{self, Role};
 const LISTEN_BACKLOG: u32 = 1;
 
 pub fn run(args: RawArgs) -> Result<()> {
+    // `raw -z HOST PORT...` is `probe`, spelled as for nc
+    if let Some(RawZero::Probe(probe)) = args.zero {
+        return super::probe::run(probe);
+    }
     let trace = Trace::new(args.client.trace);
     // -w 0 means no limit, for connecting and for the silence after the input ends
     let wait = args.client.timeout(None);

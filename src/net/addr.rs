@@ -1,5 +1,7 @@
-//! Ports and names: service names to port numbers, host names to socket addresses.
+//! Ports and names: service names to port numbers and back, port ranges, host names to socket
+//! addresses.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use super::trace::Trace;
@@ -66,6 +68,116 @@ pub fn parse_port(text: &str) -> Option<u16> {
             .find(|(name, _)| *name == text)
             .map(|&(_, port)| port)
     })
+}
+
+/// The transport a port belongs to, as in `22/tcp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+impl Proto {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        }
+    }
+}
+
+/// Ports as typed on a probe's command line: one port, or `first` to `last`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl PortRange {
+    pub fn ports(self) -> std::ops::RangeInclusive<u16> {
+        self.first..=self.last
+    }
+}
+
+/// Why `parse_port_range` turned a text down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadPorts {
+    /// Neither a port (0-65535), a service name, nor `LOW-HIGH` of such numbers.
+    NotAPort,
+    /// `HIGH-LOW`: a range written backwards.
+    Reversed { first: u16, last: u16 },
+}
+
+/// A port number, a TCP service name, or a range `LOW-HIGH` of numbers (`20-30`, both ends
+/// included; `22-22` is one port). Names are not range ends, as with nc and nmap; a service
+/// name with a hyphen in it (`x11-ssh`) is a name, not a range.
+pub fn parse_port_range(text: &str) -> Result<PortRange, BadPorts> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some((low, high)) = text.split_once('-').filter(|(l, h)| digits(l) && digits(h)) {
+        let (Ok(first), Ok(last)) = (low.parse::<u16>(), high.parse::<u16>()) else {
+            return Err(BadPorts::NotAPort);
+        };
+        if first > last {
+            return Err(BadPorts::Reversed { first, last });
+        }
+        return Ok(PortRange { first, last });
+    }
+    let port = parse_port(text).ok_or(BadPorts::NotAPort)?;
+    Ok(PortRange {
+        first: port,
+        last: port,
+    })
+}
+
+/// Service names by port, for showing `22/tcp (ssh)`: the first name a services file gives a
+/// port and protocol, then the well-known names for what the file lacks.
+#[derive(Debug, Default)]
+pub struct Services {
+    names: HashMap<(u16, Proto), String>,
+}
+
+impl Services {
+    /// Reads `/etc/services` once; without it, only the well-known names are known.
+    pub fn load() -> Services {
+        Services::from_text(&std::fs::read_to_string("/etc/services").unwrap_or_default())
+    }
+
+    fn from_text(text: &str) -> Services {
+        let mut names = HashMap::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let mut words = line.split_whitespace();
+            let (Some(name), Some(entry)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Some((port, proto)) = entry.split_once('/') else {
+                continue;
+            };
+            let proto = match proto {
+                "tcp" => Proto::Tcp,
+                "udp" => Proto::Udp,
+                _ => continue,
+            };
+            if let Ok(port) = port.parse::<u16>() {
+                names
+                    .entry((port, proto))
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+        for &(name, port) in WELL_KNOWN {
+            for proto in [Proto::Tcp, Proto::Udp] {
+                names
+                    .entry((port, proto))
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+        Services { names }
+    }
+
+    /// The name of `port` over `proto`, if it has one.
+    pub fn name(&self, port: u16, proto: Proto) -> Option<&str> {
+        self.names.get(&(port, proto)).map(String::as_str)
+    }
 }
 
 /// Finds `name` (or an alias) with protocol tcp in the text of a services file.
@@ -170,6 +282,41 @@ mod tests {
         assert_eq!(lookup_service(text, "foo"), Some(4321));
         assert_eq!(lookup_service(text, "bar"), Some(4321));
         assert_eq!(lookup_service(text, "baz"), None);
+    }
+
+    #[test]
+    fn ranges_ports_and_names() {
+        let range = |first, last| Ok(PortRange { first, last });
+        assert_eq!(parse_port_range("20-30"), range(20, 30));
+        assert_eq!(parse_port_range("22-22"), range(22, 22));
+        assert_eq!(parse_port_range("0-65535"), range(0, 65535));
+        assert_eq!(parse_port_range("80"), range(80, 80));
+        assert_eq!(parse_port_range("daytime"), range(13, 13));
+        assert_eq!(
+            parse_port_range("30-20"),
+            Err(BadPorts::Reversed {
+                first: 30,
+                last: 20
+            })
+        );
+        for bad in [
+            "", "-", "20-", "-30", "1-70000", "70000", "1-2-3", "a-b", "20 -30", "+5-6", "ftp-ssh",
+        ] {
+            assert_eq!(parse_port_range(bad), Err(BadPorts::NotAPort), "{bad:?}");
+        }
+        assert_eq!(range(20, 22).unwrap().ports().count(), 3);
+    }
+
+    #[test]
+    fn service_names_by_port_and_protocol() {
+        let services = Services::from_text("ssh 22/tcp\nfoo 22/tcp alias\nbar 999/udp\n");
+        assert_eq!(services.name(22, Proto::Tcp), Some("ssh"));
+        assert_eq!(services.name(999, Proto::Udp), Some("bar"));
+        assert_eq!(services.name(999, Proto::Tcp), None);
+        // the well-known list fills in what the file lacks
+        assert_eq!(services.name(13, Proto::Udp), Some("daytime"));
+        assert_eq!(services.name(143, Proto::Tcp), Some("imap"));
+        assert_eq!(Services::from_text("").name(55555, Proto::Tcp), None);
     }
 
     #[test]

@@ -92,6 +92,13 @@ impl Report {
         })
     }
 
+    /// Connections (UDP: sockets) still working: each one that fails is counted once in
+    /// `errors`, a connect that failed too.
+    pub fn up(&self) -> usize {
+        self.connections
+            .saturating_sub(usize::try_from(self.errors).unwrap_or(usize::MAX))
+    }
+
     fn complete(&mut self, began: Instant, now: Instant) {
         let _ = self
             .latency

@@ -1,10 +1,10 @@
 //! Sockets and I/O: resolving, building sockets, the server core and the client copy loops.
 
 pub mod addr;
-pub mod admission;
 pub mod bench;
 pub mod copy;
 pub mod inetd;
+pub mod probe;
 pub mod serve;
 pub mod socket;
 pub mod stream;

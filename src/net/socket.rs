@@ -232,6 +232,49 @@ fn connect_one(
     Ok(stream)
 }
 
+/// A non-blocking TCP socket whose connect to `addr` has begun, for a probe's event loop: poll
+/// it for writable, then `take_error` tells refused from connected.
+///
+/// The outer error is a socket that cannot be made (out of descriptors); the inner one a
+/// connect that failed at once (no route), which is the probe's answer.
+pub fn connect_started(addr: SocketAddr) -> io::Result<(mio::net::TcpStream, Option<io::Error>)> {
+    let socket = nonblocking(addr, Type::STREAM, Protocol::TCP)?;
+    let failed = match socket.connect(&SockAddr::from(addr)) {
+        Ok(()) => None,
+        // on loopback the refusal is often in before connect returns: no need to poll for it
+        Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => socket.take_error()?,
+        Err(err) => Some(err),
+    };
+    Ok((mio::net::TcpStream::from_std(socket.into()), failed))
+}
+
+/// A non-blocking UDP socket on an ephemeral port, connected to `addr` so that an ICMP port
+/// unreachable comes back as a refused receive, and only `addr`'s datagrams are received.
+///
+/// Errors as for `connect_started`: outer, no socket; inner, a connect refused at once.
+pub fn udp_connected(addr: SocketAddr) -> io::Result<(mio::net::UdpSocket, Option<io::Error>)> {
+    let socket = nonblocking(addr, Type::DGRAM, Protocol::UDP)?;
+    let failed = socket.connect(&SockAddr::from(addr)).err();
+    Ok((mio::net::UdpSocket::from_std(socket.into()), failed))
+}
+
+/// A non-blocking socket for `addr`'s family: one system call where the flag can be given at
+/// creation.
+fn nonblocking(addr: SocketAddr, kind: Type, protocol: Protocol) -> io::Result<Socket> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    return Socket::new(
+        Domain::for_address(addr),
+        kind.nonblocking(),
+        Some(protocol),
+    );
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let socket = Socket::new(Domain::for_address(addr), kind, Some(protocol))?;
+        socket.set_nonblocking(true)?;
+        Ok(socket)
+    }
+}
+
 /// The sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on):
 /// listening stream sockets serve TCP, datagram sockets UDP. `None` when none were handed to
 /// this process.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{self, inetd, netkit, noise, peer, spawn, wait_closed, wait_for};
+use crate::common::{self, inetd, netkit, noise, peer, spawn, tty, wait_closed, wait_for};
 
 /// Writes `data` from a second thread while this one reads the echo, as a fast client does.
 fn echo_through(addr: std::net::SocketAddr, data: Vec<u8>) -> Vec<u8> {
@@ -581,7 +581,106 @@ fn echo_bench_prints_a_summary() {
         .args(["echo", "bench", "127.0.0.1", &server.port(), "-n", "2", "-d", "0.3"])
         .assert()
         .success()
+        // the live line is for a terminal only
+        .stderr("")
         .stdout(predicate::str::is_match(r"messages/s \d+\nMB/s +[\d.]+\nlatency +p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\nerrors 0, mismatches 0, starved 0 of 2 connections\n$").unwrap());
+}
+
+/// Where a live bench line for `connections` connections of a `total` run ends in `text`,
+/// one with time gone, a non-zero rate, every connection up and no errors:
+/// `2s/3s  41230 messages/s, 2.6 MB/s, 4 of 4 connections up, 0 errors`.
+fn live_bench_line(text: &str, total: &str, connections: usize) -> Option<usize> {
+    let up = format!("{connections} of {connections} connections up, 0 errors");
+    let mut start = 0;
+    for line in text.split_inclusive(['\r', '\n']) {
+        let end = start + line.len();
+        start = end;
+        // a line still being drawn is judged once it is redrawn or ended
+        // indicatif pads the line to the terminal's width
+        let Some(line) = line.strip_suffix(['\r', '\n']).map(str::trim_end) else {
+            continue;
+        };
+        let Some((time, rest)) = line.split_once("  ") else {
+            continue;
+        };
+        let Some((gone, of)) = time.split_once('/') else {
+            continue;
+        };
+        let gone: u64 = match gone.strip_suffix('s').map(str::parse) {
+            Some(Ok(gone)) => gone,
+            _ => continue,
+        };
+        let Some((rate, rest)) = rest.split_once(" messages/s, ") else {
+            continue;
+        };
+        let rate: u64 = rate.parse().unwrap_or(0);
+        let figures = rest.split_once(" MB/s, ");
+        if gone >= 1 && of == total && rate > 0 && figures.is_some_and(|(_, rest)| rest == up) {
+            return Some(end);
+        }
+    }
+    None
+}
+
+#[test]
+fn live_bench_line_is_recognised() {
+    let line = "1s/3s  41230 messages/s, 2.6 MB/s, 4 of 4 connections up, 0 errors";
+    assert_eq!(
+        live_bench_line(&format!("{line}  \r"), "3s", 4),
+        Some(line.len() + 3)
+    );
+    for not in [
+        "0s/3s  opening 4 connections\r",
+        "1s/3s  0 messages/s, 0.0 MB/s, 4 of 4 connections up, 0 errors\r",
+        "1s/3s  9 messages/s, 0.0 MB/s, 3 of 4 connections up, 1 errors\r",
+        "1s/3s  9 messages/s, 0.0 MB/s, 4 of 4 connections up, 0 errors",
+    ] {
+        assert_eq!(live_bench_line(not, "3s", 4), None, "{not:?}");
+    }
+}
+
+#[test]
+fn echo_bench_on_a_terminal_shows_the_figures_while_it_runs() {
+    let server = spawn(&["echo", "serve"]);
+    let port = server.port();
+    let mut tty = tty::spawn(&["echo", "bench", "127.0.0.1", &port, "-n", "4", "-d", "3"]);
+    let wait = Duration::from_secs(20);
+    tty.expect("0s/3s  opening 4 connections", wait);
+    tty.expect_with(
+        "a live line with the time, a non-zero rate and 4 connections up",
+        wait,
+        |text| live_bench_line(text, "3s", 4),
+    );
+    let summary = format!("127.0.0.1:{port}: 4 connections, 64-byte messages, depth 1, ");
+    tty.expect(&summary, wait);
+    tty.expect("\nmessages/s ", wait);
+    tty.expect(
+        "\nerrors 0, mismatches 0, starved 0 of 4 connections\n",
+        wait,
+    );
+    let status = tty.wait(wait);
+    assert!(
+        status.success(),
+        "{status}; the terminal showed:\n{}",
+        tty.text()
+    );
+}
+
+#[test]
+fn echo_send_on_a_terminal_echoes_each_typed_line_until_ctrl_d() {
+    let server = spawn(&["echo", "serve"]);
+    let mut tty = tty::spawn(&["echo", "send", "127.0.0.1", &server.port()]);
+    let wait = Duration::from_secs(10);
+    tty.send(b"hello there\n");
+    // the terminal shows the typed line, then netkit prints the echo
+    tty.expect("hello there\nhello there\n", wait);
+    tty.send(b"\x04");
+    let status = tty.wait(wait);
+    assert!(
+        status.success(),
+        "{status}; the terminal showed:\n{}",
+        tty.text()
+    );
 }
 
 #[test]
@@ -624,8 +723,6 @@ fn echo_bench_of_two_thousand_connections_has_no_errors() {
 }
 
 #[test]
-#[ignore = "needs the contract's defaults (--max-per-source 0, --max-connections 10000) from \
-            the server branch; drop this line when it is merged"]
 fn echo_bench_of_two_thousand_connections_against_the_defaults_has_no_errors() {
     common::raise_fd_limit();
     two_thousand_connections_are_measured(&spawn(&["echo", "serve"]));

@@ -3,6 +3,7 @@
 
 pub mod inetd;
 pub mod tls;
+pub mod tty;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -135,6 +136,20 @@ impl Server {
             reader.join().unwrap();
         }
         status
+    }
+}
+
+impl Server {
+    /// Sends `signal` and waits (10 s at most) for the exit status.
+    pub fn signal(&mut self, signal: i32) -> std::process::ExitStatus {
+        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let child = &mut self.child;
+        wait_for(
+            "the server to exit after a signal",
+            Duration::from_secs(10),
+            || child.try_wait().ok().flatten(),
+        )
     }
 }
 

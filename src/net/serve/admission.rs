@@ -1,6 +1,5 @@
-//! Limits shared by every event loop: TCP connections open in all and per client address
-//! (with the warning when one is refused, at most once a second), and UDP replies per
-//! client address per second.
+//! TCP limits shared by every event loop: connections open in all and per client address,
+//! and the warning when one is refused, at most once a second.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -8,33 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Source ports of services that answer whatever they get (echo, daytime, qotd, chargen,
-/// time) and port 0: replying to them could start an endless ping-pong between two servers.
-pub const REFLECTORS: [u16; 6] = [0, 7, 13, 17, 19, 37];
-
 pub struct Admission {
     max_connections: usize,
+    /// 0: no limit, and no count kept.
     max_per_source: usize,
     open: AtomicUsize,
     per_source: Mutex<HashMap<IpAddr, usize>>,
     refused: Mutex<RefusalLog>,
-    udp_rate: u32,
-    buckets: Mutex<Buckets>,
-}
-
-#[derive(Default)]
-struct Buckets {
-    by_source: HashMap<IpAddr, Bucket>,
-    pruned: Option<Instant>,
-}
-
-/// Sources tracked at once; pruning runs only when this many are reached.
-const MAX_BUCKETS: usize = 65_536;
-
-/// A token bucket: refilled at `udp_rate` a second, holding at most `udp_rate`.
-struct Bucket {
-    tokens: f64,
-    at: Instant,
 }
 
 /// The limit a refused connection would have broken, as the user sets it.
@@ -50,7 +29,7 @@ struct RefusalLog {
 }
 
 impl Admission {
-    pub fn new(max_connections: usize, max_per_source: usize, udp_rate: u32) -> Admission {
+    pub fn new(max_connections: usize, max_per_source: usize) -> Admission {
         Admission {
             max_connections,
             max_per_source,
@@ -60,53 +39,6 @@ impl Admission {
                 last: None,
                 unlogged: 0,
             }),
-            udp_rate,
-            buckets: Mutex::new(Buckets::default()),
-        }
-    }
-
-    /// Whether a datagram from `peer` gets an answer now (taking a token), or why not.
-    pub fn udp_answer(&self, peer: SocketAddr, now: Instant) -> Result<(), &'static str> {
-        if REFLECTORS.contains(&peer.port()) {
-            return Err("a reflecting port");
-        }
-        if !self.udp_allow(peer.ip(), now) {
-            return Err("over --udp-rate");
-        }
-        Ok(())
-    }
-
-    /// Whether one more UDP reply to `ip` fits its bucket now (and takes it).
-    fn udp_allow(&self, ip: IpAddr, now: Instant) -> bool {
-        let rate = f64::from(self.udp_rate);
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let Buckets { by_source, pruned } = &mut *buckets;
-        if by_source.len() >= MAX_BUCKETS
-            && !pruned.is_some_and(|at| now.duration_since(at) < Duration::from_secs(1))
-        {
-            // a bucket untouched for a second is full again, the same as no bucket at all;
-            // pruned at most once a second, so a flood of sources cannot make each datagram
-            // pay for a scan
-            by_source.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(1));
-            *pruned = Some(now);
-        }
-        if by_source.len() >= MAX_BUCKETS && !by_source.contains_key(&ip.to_canonical()) {
-            return false; // more sources at once than tracked: new ones wait
-        }
-        let bucket = by_source.entry(ip.to_canonical()).or_insert(Bucket {
-            tokens: rate,
-            at: now,
-        });
-        // loops pass their own, slightly stale, clocks: time never runs backwards for a bucket
-        let now = now.max(bucket.at);
-        let refill = now.duration_since(bucket.at).as_secs_f64() * rate;
-        bucket.tokens = (bucket.tokens + refill).min(rate);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            true
-        } else {
-            false
         }
     }
 
@@ -120,6 +52,9 @@ impl Admission {
                 flag: "--max-connections",
                 value: self.max_connections,
             });
+        }
+        if self.max_per_source == 0 {
+            return Ok(());
         }
         let mut sources = self.per_source.lock().unwrap_or_else(|e| e.into_inner());
         let count = sources.entry(ip.to_canonical()).or_insert(0);
@@ -138,6 +73,9 @@ impl Admission {
     /// Counts a closed connection out.
     pub fn release(&self, ip: IpAddr) {
         self.open.fetch_sub(1, Ordering::Relaxed);
+        if self.max_per_source == 0 {
+            return;
+        }
         let mut sources = self.per_source.lock().unwrap_or_else(|e| e.into_inner());
         let ip = ip.to_canonical();
         if let Some(count) = sources.get_mut(&ip) {
@@ -178,7 +116,7 @@ mod tests {
 
     #[test]
     fn limits_count_in_and_out() {
-        let admission = Admission::new(2, 1, 1);
+        let admission = Admission::new(2, 1);
         let a: IpAddr = "127.0.0.1".parse().unwrap();
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
         let b: IpAddr = "127.0.0.2".parse().unwrap();
@@ -200,8 +138,20 @@ mod tests {
     }
 
     #[test]
+    fn no_per_source_limit_at_zero() {
+        let admission = Admission::new(3, 0);
+        let a: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..3 {
+            assert!(admission.admit(a).is_ok());
+        }
+        assert_eq!(admission.admit(a).unwrap_err().flag, "--max-connections");
+        admission.release(a);
+        assert!(admission.admit(a).is_ok());
+    }
+
+    #[test]
     fn warnings_are_rate_limited() {
-        let admission = Admission::new(1, 1, 1);
+        let admission = Admission::new(1, 1);
         let peer: SocketAddr = "127.0.0.1:5".parse().unwrap();
         let refusal = Refusal {
             flag: "--max-connections",
@@ -217,24 +167,6 @@ mod tests {
             .unwrap();
         assert!(
             later.ends_with("--max-connections 1 reached; 1 more refused since the last warning")
-        );
-    }
-
-    #[test]
-    fn udp_replies_follow_a_token_bucket() {
-        let admission = Admission::new(1, 1, 10);
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        let start = Instant::now();
-        let burst = (0..20).filter(|_| admission.udp_allow(ip, start)).count();
-        assert_eq!(burst, 10, "the bucket holds N");
-        assert!(!admission.udp_allow(ip, start + Duration::from_millis(50)));
-        assert!(
-            admission.udp_allow(ip, start + Duration::from_millis(150)),
-            "refilled at N a second"
-        );
-        assert!(
-            admission.udp_allow("::1".parse().unwrap(), start),
-            "each source has its own"
         );
     }
 }

@@ -1,0 +1,253 @@
+//! TCP connections on a loop: accepting within the limits, moving bytes between the socket and
+//! the service's session, closing with the totals logged.
+
+use std::io::{self, Read};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use mio::net::TcpStream;
+use mio::{Interest, Token};
+
+use super::{Backlog, Loop, Output, Service, Session};
+use crate::{debug, info, warn};
+
+/// Reads per connection per wake-up before others get their turn.
+const BUDGET: usize = 16;
+/// Connections accepted per listener per wake-up before the loop's clients get a turn.
+const ACCEPT_BATCH: usize = 64;
+
+/// One client's connection: its socket, its totals, and the service's session.
+pub(super) struct Conn<T> {
+    stream: TcpStream,
+    peer: SocketAddr,
+    since: Instant,
+    pub(super) last: Instant,
+    received: u64,
+    backlog: Backlog,
+    /// The client has shut down its side.
+    read_done: bool,
+    /// The index of the service it is a client of.
+    service: usize,
+    session: T,
+}
+
+impl<S: Service> Loop<'_, S> {
+    /// Accepts a batch from one listener; a loop must not spend a flood on accepting alone.
+    pub(super) fn accept(&mut self, index: usize) {
+        for _ in 0..ACCEPT_BATCH {
+            let Some((listener, service)) = self.listeners.get(index) else {
+                return;
+            };
+            let service = *service;
+            match listener.accept() {
+                Ok((stream, peer)) => self.admit(stream, peer, service),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                // the client gave up while queued, and the like: on to the next
+                Err(err)
+                    if matches!(
+                        err.raw_os_error(),
+                        Some(
+                            libc::ECONNABORTED
+                                | libc::EPROTO
+                                | libc::EPERM
+                                | libc::EINTR
+                                | libc::ENETDOWN
+                        )
+                    ) =>
+                {
+                    debug!(
+                        self.services[service].name(),
+                        "accept failed: {}",
+                        crate::error::reason(&err)
+                    );
+                }
+                Err(err) => {
+                    // out of descriptors or memory, or worse: leave the queue and retry shortly
+                    let pause = match err.raw_os_error() {
+                        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) => 100,
+                        _ => 1000,
+                    };
+                    self.accept_again = Some(self.now + Duration::from_millis(pause));
+                    if self
+                        .last_accept_warning
+                        .is_none_or(|at| self.now.duration_since(at) >= Duration::from_secs(1))
+                    {
+                        self.last_accept_warning = Some(self.now);
+                        warn!(
+                            self.services[service].name(),
+                            "cannot accept: {}",
+                            crate::error::reason(&err)
+                        );
+                    }
+                    return;
+                }
+            }
+        }
+        self.accept_again = Some(self.now);
+    }
+
+    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr, service: usize) {
+        let name = self.services[service].name();
+        if let Err(refusal) = self.shared.admission.admit(peer.ip()) {
+            if let Some(line) = self.shared.admission.warning(peer, refusal, self.now) {
+                warn!(name, "{line}");
+            }
+            return; // dropping the stream closes it
+        }
+        info!(name, "accepted {peer}");
+        let mut backlog = Backlog::default();
+        let mut out = Output::to(&mut stream, &mut backlog);
+        // a greeting that fits in the socket buffer is written here, with no loop round
+        let session = self.services[service].open(&mut out);
+        let error = out.error();
+        let mut conn = Conn {
+            stream,
+            peer,
+            since: self.now,
+            last: self.now,
+            received: 0,
+            backlog,
+            read_done: false,
+            service,
+            session,
+        };
+        match error {
+            Some(err) => return self.finish(conn, &failure(&err)),
+            None if conn.backlog.closing && conn.backlog.bytes.is_empty() => {
+                return self.finish(conn, "")
+            }
+            None => {}
+        }
+        let entry = self.conns.vacant_entry();
+        let token = entry.key();
+        if let Err(err) = self.poll.registry().register(
+            &mut conn.stream,
+            Token(token),
+            Interest::READABLE | Interest::WRITABLE,
+        ) {
+            warn!(name, "cannot watch {peer}: {}", crate::error::reason(&err));
+            self.shared.admission.release(peer.ip());
+            return;
+        }
+        entry.insert(conn);
+        // anything already queued is also reported by the registration, FIN included
+        self.drive(token, false);
+    }
+
+    /// Moves data for one connection until the kernel says wait, or its budget is spent.
+    ///
+    /// A short read means the socket was emptied, and epoll reports the next arrival, so the
+    /// read that would only say "would block" is skipped unless `to_end`: a FIN that came
+    /// with the data is not reported again and must be read now.
+    pub(super) fn drive(&mut self, token: usize, to_end: bool) {
+        let Some(conn) = self.conns.get_mut(token) else {
+            return;
+        };
+        // any event counts as activity: a client draining a long echo is not idle
+        conn.last = self.now;
+        let mut readable = !conn.read_done;
+        for _ in 0..BUDGET {
+            if !conn.backlog.bytes.is_empty() {
+                match conn.backlog.flush(&mut conn.stream) {
+                    Ok(true) => {}
+                    Ok(false) => return, // the kernel is full: wait for writable
+                    Err(err) => return self.fail(token, &err),
+                }
+            }
+            if conn.backlog.closing {
+                return self.close(token, "");
+            }
+            let mut produced = false;
+            if conn.session.wants_room() {
+                let sent = conn.backlog.sent;
+                let mut out = Output::to(&mut conn.stream, &mut conn.backlog);
+                conn.session.writable(&mut self.buf, &mut out);
+                if let Some(err) = out.error() {
+                    return self.fail(token, &err);
+                }
+                produced = conn.backlog.sent != sent || !conn.backlog.bytes.is_empty();
+            }
+            if !readable {
+                if produced {
+                    continue;
+                }
+                return;
+            }
+            match conn.stream.read(&mut self.buf) {
+                Ok(0) => {
+                    // the client is done; the session says what is still owed
+                    conn.read_done = true;
+                    readable = false;
+                    let mut out = Output::to(&mut conn.stream, &mut conn.backlog);
+                    conn.session.fin(&mut out);
+                    if let Some(err) = out.error() {
+                        return self.fail(token, &err);
+                    }
+                }
+                Ok(n) => {
+                    conn.received += n as u64;
+                    let mut out = Output::to(&mut conn.stream, &mut conn.backlog);
+                    conn.session.received(&self.buf[..n], &mut out);
+                    if let Some(err) = out.error() {
+                        return self.fail(token, &err);
+                    }
+                    if n < self.buf.len() && !to_end {
+                        readable = false;
+                        let owed = !conn.backlog.bytes.is_empty() || conn.backlog.closing;
+                        if !owed && !produced && !conn.session.wants_room() {
+                            return;
+                        }
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => readable = false,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return self.fail(token, &err),
+            }
+        }
+        self.again.push(token);
+    }
+
+    fn fail(&mut self, token: usize, err: &io::Error) {
+        self.close(token, &failure(err));
+    }
+
+    pub(super) fn close(&mut self, token: usize, why: &str) {
+        if let Some(conn) = self.conns.try_remove(token) {
+            self.finish(conn, why);
+        }
+    }
+
+    /// Closes the socket (dropping it deregisters it) and logs the connection's totals.
+    fn finish(&mut self, conn: Conn<S::Session>, why: &str) {
+        self.shared.admission.release(conn.peer.ip());
+        let secs = self.now.duration_since(conn.since).as_secs_f64();
+        let comma = if why.is_empty() { "" } else { ", " };
+        info!(
+            self.services[conn.service].name(),
+            "closed {} ({} bytes in, {} bytes out, {secs:.3} s{comma}{why})",
+            conn.peer,
+            conn.received,
+            conn.backlog.sent
+        );
+    }
+
+    pub(super) fn sweep_idle(&mut self) {
+        let Some(idle) = self.limits.idle_timeout else {
+            return;
+        };
+        let now = self.now;
+        let quiet: Vec<usize> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| now.duration_since(c.last) >= idle)
+            .map(|(t, _)| t)
+            .collect();
+        for token in quiet {
+            self.close(token, "idle timeout");
+        }
+    }
+}
+
+fn failure(err: &io::Error) -> String {
+    format!("error: {}", crate::error::reason(err))
+}

@@ -1,0 +1,5 @@
+//! The protocols the servers speak, one short file each, on the core in `net::serve`.
+
+pub mod daytime;
+pub mod discard;
+pub mod echo;
