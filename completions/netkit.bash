@@ -851,7 +851,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__probe)
-            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,6 +863,30 @@ _netkit() {
                     ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --starttls)
+                    COMPREPLY=($(compgen -W "smtp imap pop3 ftp" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -931,7 +955,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__raw__subcmd__probe)
-            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
+            opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +967,30 @@ _netkit() {
                     ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --starttls)
+                    COMPREPLY=($(compgen -W "smtp imap pop3 ftp" -- "${cur}"))
                     return 0
                     ;;
                 *)

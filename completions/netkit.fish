@@ -157,24 +157,46 @@ complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -a "probe" -d 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l wait -d 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l cert -d 'Certificate chain (PEM) to present: the client\'s, or with --listen the server\'s' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l starttls -d 'Speak this protocol\'s plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS, AUTH TLS), then TLS; implies --tls' -r -f -a "smtp\t''
+imap\t''
+pop3\t''
+ftp\t''"
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s u -l udp -d 'Probe UDP: send an empty datagram to each port and wait for a reply'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l banner -d 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
-complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner, tls with --tls)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s q -l quiet -d 'Print nothing on stdout; the exit code tells'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l trace -d 'Narrate each attempt on stderr'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l tls -d 'Speak TLS: check the server\'s certificate against the system\'s trust store and HOST, and show the session and the certificate on stderr after the handshake'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -l wait -d 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass' -r
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l cert -d 'Certificate chain (PEM) to present: the client\'s, or with --listen the server\'s' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l starttls -d 'Speak this protocol\'s plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS, AUTH TLS), then TLS; implies --tls' -r -f -a "smtp\t''
+imap\t''
+pop3\t''
+ftp\t''"
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s u -l udp -d 'Probe UDP: send an empty datagram to each port and wait for a reply'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -l banner -d 'Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB), escaped, quoted, at the end of its line'
-complete -c netkit -n "__fish_netkit_using_subcommand probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner)'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l json -d 'Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and banner with --banner, tls with --tls)'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s q -l quiet -d 'Print nothing on stdout; the exit code tells'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -l trace -d 'Narrate each attempt on stderr'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l tls -d 'Speak TLS: check the server\'s certificate against the system\'s trust store and HOST, and show the session and the certificate on stderr after the handshake'
+complete -c netkit -n "__fish_netkit_using_subcommand probe" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'

@@ -133,6 +133,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "wait until the database accepts connections, then start the app",
     ),
     (
+        "netkit-probe",
+        "netkit probe -q --tls example.org 443",
+        "a certificate check for cron: exit 6 when the handshake or the certificate fails",
+    ),
+    (
         "netkit-raw-probe",
         "netkit raw -z -w 1 10.0.0.5 20-30",
         "the same, spelt as with nc -z",

@@ -30,6 +30,8 @@ pub enum Role<'a> {
     Connect(&'a str, u16),
     /// `--listen`, bound to `--bind ADDR` if given.
     Listen(Option<&'a str>),
+    /// Many ports of HOST (probe).
+    Probe(&'a str),
 }
 
 /// Builds the TLS side `args` ask for. A client under `--insecure` warns at once (not
@@ -41,7 +43,7 @@ pub fn prepare(args: &TlsArgs, role: Role<'_>, trace: Trace) -> Result<Tls> {
     }
     let identity = args.cert.clone().zip(args.key.clone());
     match role {
-        Role::Connect(host, port) => {
+        Role::Connect(host, _) | Role::Probe(host) => {
             let host = addr::bare_host(host);
             let name = args.sni.clone().unwrap_or_else(|| host.to_string());
             if args.insecure {
@@ -58,9 +60,13 @@ pub fn prepare(args: &TlsArgs, role: Role<'_>, trace: Trace) -> Result<Tls> {
                 identity,
                 starttls: args.starttls.map(protocol),
             };
+            let addr = match role {
+                Role::Connect(_, port) => addr::host_port(host, port),
+                _ => host.to_string(),
+            };
             Ok(Tls::Client {
                 tls: tls::Client::new(&settings, trace)?,
-                addr: addr::host_port(host, port),
+                addr,
             })
         }
         Role::Listen(bind) => {
@@ -84,6 +90,14 @@ pub fn prepare(args: &TlsArgs, role: Role<'_>, trace: Trace) -> Result<Tls> {
 }
 
 impl Tls {
+    /// The client side, for a caller that runs its own handshakes (probe).
+    pub fn client(&self) -> Option<&tls::Client> {
+        match self {
+            Tls::Client { tls, .. } => Some(tls),
+            _ => None,
+        }
+    }
+
     /// The connected socket as the stream to copy over: itself, or TLS after the handshake
     /// (and STARTTLS), whose summary is printed unless `quiet`. `peer` is the other end's
     /// address, named in a server's messages; `wait` bounds each step (exit 5).

@@ -720,3 +720,143 @@ fn raw_listen_tls_names_a_client_that_does_not_speak_tls() {
         raw.stderr()
     );
 }
+
+#[test]
+fn probe_tls_shows_the_version_and_the_days_left() {
+    if !have("openssl") {
+        return;
+    }
+    let (_server, port) = s_server("leaf", &[]);
+    let days = (pki().leaf_not_after - now()).div_euclid(DAY);
+    let out = netkit()
+        .args(["probe", "--tls", "--ca", &pki().cert("ca"), "127.0.0.1"])
+        .arg(port.to_string())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with(&format!("127.0.0.1 {port}/tcp open "))
+            && stdout.ends_with(&format!(
+                " ms, TLS 1.3, certificate expires in {days} days\n"
+            )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn probe_tls_failure_is_exit_6_with_the_reason() {
+    if !have("openssl") {
+        return;
+    }
+    let (_server, port) = s_server("expired", &[]);
+    let reason = format!("certificate expired on {}", date(pki().expired_not_after));
+    netkit()
+        .args(["probe", "--tls", "--ca", &pki().cert("ca"), "127.0.0.1"])
+        .arg(port.to_string())
+        .assert()
+        .code(6)
+        .stdout(format!("127.0.0.1 {port}/tcp open, TLS failed: {reason}\n"));
+    let (_server, port) = s_server("expired", &[]);
+    let out = netkit()
+        .args([
+            "probe",
+            "--json",
+            "--tls",
+            "--ca",
+            &pki().cert("ca"),
+            "127.0.0.1",
+        ])
+        .arg(port.to_string())
+        .assert()
+        .code(6);
+    let line: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(line["state"], "open");
+    assert_eq!(line["tls"], serde_json::json!({ "error": reason }));
+}
+
+#[test]
+fn probe_tls_json_has_version_and_days_left() {
+    if !have("openssl") {
+        return;
+    }
+    let (_server, port) = s_server("leaf", &[]);
+    let out = netkit()
+        .args([
+            "probe",
+            "--json",
+            "--tls",
+            "--ca",
+            &pki().cert("ca"),
+            "127.0.0.1",
+        ])
+        .arg(port.to_string())
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let days = (pki().leaf_not_after - now()).div_euclid(DAY);
+    assert_eq!(line["tls"]["version"], "TLS 1.3");
+    assert_eq!(line["tls"]["days_left"], days);
+    assert_eq!(line["tls"]["not_after"], date(pki().leaf_not_after));
+}
+
+#[test]
+fn probe_tls_names_a_port_that_does_not_speak_tls() {
+    let port = peer(|mut stream| {
+        let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\n");
+        let mut buf = [0u8; 512];
+        let _ = stream.read(&mut buf);
+    });
+    netkit()
+        .args(["probe", "--tls", "127.0.0.1", &port.to_string()])
+        .assert()
+        .code(6)
+        .stdout(format!(
+            "127.0.0.1 {port}/tcp open, TLS failed: the server does not speak TLS (it sent \
+             \"SSH-2.0-OpenSSH_9.6\")\n"
+        ));
+}
+
+#[test]
+fn probe_starttls_checks_an_smtp_server() {
+    let (port, _server) = starttls_server(|reader| {
+        reader
+            .get_mut()
+            .write_all(b"220 mail.test ESMTP\r\n")
+            .unwrap();
+        read_command(reader);
+        let tcp = reader.get_mut();
+        tcp.write_all(b"250-mail.test\r\n250 STARTTLS\r\n").unwrap();
+        assert_eq!(read_command(reader), "STARTTLS");
+        reader.get_mut().write_all(b"220 go ahead\r\n").unwrap();
+        true
+    });
+    let out = netkit()
+        .args([
+            "probe",
+            "--starttls",
+            "smtp",
+            "--ca",
+            &pki().cert("ca"),
+            "127.0.0.1",
+        ])
+        .arg(port.to_string())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(" ms, TLS 1.3, certificate expires in "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn probe_tls_is_for_tcp_without_banner() {
+    netkit()
+        .args(["probe", "--tls", "-u", "127.0.0.1", "443"])
+        .assert()
+        .code(2);
+    netkit()
+        .args(["probe", "--tls", "--banner", "127.0.0.1", "443"])
+        .assert()
+        .code(2);
+}

@@ -93,6 +93,10 @@ impl Dialogue {
         }
     }
 
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
     /// Takes what the server sent and says what comes next. Bytes after the reply that
     /// accepts the upgrade are an error: they would be read as if they came over TLS.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<Step, String> {

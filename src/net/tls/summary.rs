@@ -116,6 +116,11 @@ impl Certificate {
         line
     }
 
+    /// When it expires, in seconds since 1970.
+    pub fn not_after(&self) -> i64 {
+        self.not_after
+    }
+
     /// Whole days from `now` until the certificate expires, negative once it has.
     pub fn days_left(&self, now: i64) -> i64 {
         (self.not_after - now).div_euclid(DAY)
