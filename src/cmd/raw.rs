@@ -113,5 +113,6 @@ fn explain(failure: Failure, peer: &str) -> Error {
         Failure::Input(err) => Error::io("cannot read stdin", err),
         // a reader that went away (`| head -c1`) is reported quietly, as everywhere
         Failure::Output(err) => Error::stdout(err),
+        Failure::Dump(err) => Error::io("cannot write the hexdump", err),
     }
 }

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod bench;
 pub mod copy;
 pub mod inetd;
+pub mod listen;
 pub mod serve;
 pub mod socket;
 pub mod stream;
