@@ -27,7 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
-            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -187,9 +187,13 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;raw' {
-            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)')
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)')
@@ -198,11 +202,15 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--telnet', '--telnet', [CompletionResultType]::ParameterName, 'Speak the telnet protocol: answer option negotiations and hide them')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print the connection banner')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print the connection banner')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -217,7 +225,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         'netkit;help' {
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
-            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -656,7 +656,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__raw)
-            opts="-l -C -t -q -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --wait --trace --help --version"
+            opts="-l -C -t -q -u -U -k -x -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --udp --unix --keep-open --hexdump --wait --trace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -671,6 +671,22 @@ _netkit() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

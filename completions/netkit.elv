@@ -24,7 +24,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --version 'Print version'
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-            cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -167,9 +167,13 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;echo;help;help'= {
         }
         &'netkit;raw'= {
-            cand -l 'Wait for one connection on PORT instead of connecting'
-            cand --listen 'Wait for one connection on PORT instead of connecting'
+            cand -l 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT'
+            cand --listen 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT'
             cand --bind 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]'
+            cand -U 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)'
+            cand --unix 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)'
+            cand -x 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines'
+            cand --hexdump 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines'
             cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand -C 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
@@ -178,11 +182,15 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --telnet 'Speak the telnet protocol: answer option negotiations and hide them'
             cand -q 'Do not print the connection banner'
             cand --quiet 'Do not print the connection banner'
+            cand -u 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one'
+            cand --udp 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one'
+            cand -k 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM'
+            cand --keep-open 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM'
             cand -4 'Use IPv4 addresses only'
             cand -6 'Use IPv6 addresses only'
             cand --trace 'Narrate the socket''s life on stderr, step by step'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -195,7 +203,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help'= {
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-            cand raw 'Talk to any TCP service by hand or from a script, like telnet or nc'
+            cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

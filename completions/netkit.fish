@@ -28,7 +28,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help 
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and not __fish_seen_subcommand_from serve get help" -s h -l help -d 'Print help'
@@ -109,22 +109,26 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s l -l listen -d 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s U -l unix -d 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s x -l hexdump -d 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s q -l quiet -d 'Do not print the connection banner'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s u -l udp -d 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s k -l keep-open -d 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
-complete -c netkit -n "__fish_netkit_using_subcommand raw" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand raw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand raw" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime echo raw completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "serve" -d 'Serve the current time: one line to each client, then close'

@@ -11,5 +11,7 @@ mod echo;
 mod general;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/raw_transports.rs"]
+mod raw_transports;
 #[path = "cli/udp.rs"]
 mod udp;

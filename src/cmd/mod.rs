@@ -3,7 +3,7 @@
 mod completions;
 mod daytime;
 mod echo;
-mod raw;
+pub(crate) mod raw;
 
 use std::time::Duration;
 
