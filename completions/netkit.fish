@@ -29,7 +29,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print ve
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -189,7 +189,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s l -l listen -d 'Wait for one connection on PORT instead of connecting' -r -f -a "echo\t''
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s l -l listen -d 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT' -r -f -a "echo\t''
 discard\t''
 daytime\t''
 chargen\t''
@@ -209,14 +209,18 @@ submission\t''
 imaps\t''
 pop3s\t''"
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l bind -d 'Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6; -6 listens for IPv6 alone]' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s U -l unix -d 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s x -l hexdump -d 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s C -l crlf -d 'Send each newline as CR LF (for SMTP, HTTP, IRC by hand)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s q -l quiet -d 'Do not print the connection banner'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s u -l udp -d 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s k -l keep-open -d 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 6 -d 'Use IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
-complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -a "probe" -d 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r -f
@@ -246,7 +250,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l versi
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -166,6 +166,31 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "the same, spelt as with nc -z",
     ),
     (
+        "netkit-raw",
+        "printf 'hello\\n' | netkit raw -u 127.0.0.1 55555",
+        "one datagram to a UDP service, and its answer",
+    ),
+    (
+        "netkit-raw",
+        "printf 'GET /version HTTP/1.0\\r\\n\\r\\n' | netkit raw -U /var/run/docker.sock",
+        "ask a service on a Unix socket (Docker's API)",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen -U /tmp/netkit.sock",
+        "listen on a Unix socket; its file goes when netkit does",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen 5555 -k",
+        "serve one client after another, like nc -lk",
+    ),
+    (
+        "netkit-raw",
+        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | netkit raw -C -x dump.txt 127.0.0.1 80",
+        "an HTTP request, with every byte both ways in dump.txt as hexdump -C lines",
+    ),
+    (
         "netkit-completions",
         "netkit completions bash > /usr/share/bash-completion/completions/netkit",
         "install the bash completion",
@@ -335,13 +360,23 @@ mod tests {
         let ports = after("--port");
         assert!(!ports.is_empty());
         for reply in &ports {
-            assert!(reply.contains("compgen -W \"echo discard daytime"), "--port: {reply}");
+            assert!(
+                reply.contains("compgen -W \"echo discard daytime"),
+                "--port: {reply}"
+            );
         }
         let formats = after("--format");
         assert_eq!(formats.len(), 1);
-        assert!(formats[0].contains("\"ctime rfc2822 rfc3339 nist\""), "{}", formats[0]);
+        assert!(
+            formats[0].contains("\"ctime rfc2822 rfc3339 nist\""),
+            "{}",
+            formats[0]
+        );
         for reply in after("-w") {
-            assert!(!reply.contains("compgen -f"), "-w offers file names: {reply}");
+            assert!(
+                !reply.contains("compgen -f"),
+                "-w offers file names: {reply}"
+            );
         }
     }
 

@@ -15,5 +15,7 @@ mod general;
 mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/raw_transports.rs"]
+mod raw_transports;
 #[path = "cli/udp.rs"]
 mod udp;
