@@ -1,5 +1,6 @@
 //! The command line: clap derive types for the whole command tree, nothing else.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -86,6 +87,24 @@ what a client sends, or how fast. A connection closes when the client shuts down
 after --idle-timeout); its closed line counts the bytes received. A datagram is never \
 answered, only logged.";
 
+const RAW_NOTES: &str = "\
+Transports: TCP by default; -u sends each piece of stdin (a line, from a terminal) as one \
+datagram of at most 65507 bytes and prints every datagram received, and since UDP has no FIN, \
+it exits 0 once stdin has ended and -w SECS (default 2) pass without a reply; an ICMP port \
+unreachable is exit 4. --listen -u prints datagrams from any sender, announces the first \
+datagram of each new one (Datagram from ADDR port PORT.), and sends stdin to the most recent. \
+-U PATH is a Unix-domain stream socket with TCP's rules for closing; --listen -U PATH creates \
+the socket file, replaces a stale one (nobody accepts on it), refuses one a live server \
+listens on, and removes it on exit, SIGINT and SIGTERM included. -k serves one client after \
+another until SIGINT or SIGTERM, which end it with exit 0; with -u, it stops a silence from \
+ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> sent, < \
+received, local time), then hexdump -C lines counting from 0, repeats included; stdout is \
+unchanged.
+
+Examples: printf 'hello\\n' | netkit raw -u 127.0.0.1 55555 (a datagram and its answer); netkit \
+raw -U /var/run/docker.sock; netkit raw --listen -U /tmp/netkit.sock; netkit raw --listen 5555 -k \
+(like nc -lk); netkit raw -x - 127.0.0.1 80 (the bytes both ways in hex on stderr).";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
@@ -103,8 +122,8 @@ pub enum Command {
         #[command(subcommand)]
         action: EchoCommand,
     },
-    /// Talk to any TCP service by hand or from a script, like telnet or nc.
-    #[command(after_long_help = TLS_NOTES)]
+    /// Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc.
+    #[command(after_long_help = format!("{RAW_NOTES}\n\n{TLS_NOTES}"))]
     Raw(RawArgs),
     /// Check which ports are open, or wait until they are: connect and close at once, like
     /// nc -z.
@@ -338,25 +357,31 @@ pub struct EchoBenchArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]),
+    group = clap::ArgGroup::new("mode").required(true).multiple(true).args(["host", "listen", "unix"]),
     subcommand_negates_reqs = true,
     args_conflicts_with_subcommands = true,
     disable_help_subcommand = true
 )]
 pub struct RawArgs {
     /// Server name, IPv4 or IPv6 address.
-    #[arg(requires = "port", conflicts_with = "listen")]
+    #[arg(requires = "port", conflicts_with_all = ["listen", "unix"])]
     pub host: Option<String>,
     /// Port number or service name.
     #[arg(value_parser = parse_port)]
     pub port: Option<u16>,
-    /// Wait for one connection on PORT instead of connecting.
-    #[arg(short, long, value_name = "PORT", value_parser = parse_port,
+    /// Wait for one connection on PORT instead of connecting (with -u, for datagrams); with
+    /// -U PATH, on that socket file, and no PORT.
+    #[arg(short, long, value_name = "PORT", value_parser = parse_port, num_args = 0..=1,
           conflicts_with_all = ["sni", "ca", "insecure", "starttls"])]
-    pub listen: Option<u16>,
+    pub listen: Option<Option<u16>>,
     /// Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6;
     /// -6 listens for IPv6 alone].
-    #[arg(long, value_name = "ADDR", requires = "listen")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        requires = "listen",
+        conflicts_with = "host"
+    )]
     pub bind: Option<String>,
     /// Send each newline as CR LF (for SMTP, HTTP, IRC by hand).
     #[arg(short = 'C', long)]
@@ -367,6 +392,21 @@ pub struct RawArgs {
     /// Do not print the connection banner.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Speak UDP: each piece of stdin goes out as one datagram, each datagram received is
+    /// printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one.
+    #[arg(short = 'u', long, conflicts_with_all = ["telnet", "tls_mode"])]
+    pub udp: bool,
+    /// Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen,
+    /// create it).
+    #[arg(short = 'U', long, value_name = "PATH",
+          conflicts_with_all = ["udp", "bind", "ipv4", "ipv6", "tls_mode"])]
+    pub unix: Option<PathBuf>,
+    /// With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM.
+    #[arg(short = 'k', long, requires = "listen", conflicts_with = "host")]
+    pub keep_open: bool,
+    /// Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines.
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<PathBuf>,
     #[command(flatten)]
     pub client: ClientArgs,
     #[command(flatten)]
@@ -609,12 +649,23 @@ mod tests {
                 bench::LOST_AFTER.as_secs()
             ),
         ];
-        let cases: [(&[&str], &[String]); 5] = [
+        let raw = [
+            format!(
+                "one datagram of at most {} bytes",
+                crate::net::copy::MAX_DATAGRAM
+            ),
+            format!(
+                "-w SECS (default {}) pass without a reply",
+                crate::cmd::raw::UDP_WAIT.as_secs()
+            ),
+        ];
+        let cases: [(&[&str], &[String]); 6] = [
             (&["daytime", "serve"], &server),
             (&["discard", "serve"], &server),
             (&["echo", "serve"], &server),
             (&["echo", "serve"], &echo),
             (&["echo", "bench"], &bench),
+            (&["raw"], &raw),
         ];
         for (words, facts) in cases {
             let help = long_help(words);
@@ -638,6 +689,14 @@ mod tests {
             format!(
                 "after {} s is counted as `lost`",
                 bench::LOST_AFTER.as_secs()
+            ),
+            format!(
+                "one datagram of at most {} bytes",
+                crate::net::copy::MAX_DATAGRAM
+            ),
+            format!(
+                "until `-w SECS` (default {} s) pass without one",
+                crate::cmd::raw::UDP_WAIT.as_secs()
             ),
         ] {
             assert!(readme.contains(&fact), "README.md does not say {fact:?}");

@@ -67,6 +67,10 @@ pub enum Error {
     /// A failure with nobody to tell: under inetd, stderr is the client's socket.
     #[error("{0}")]
     Unheard(String),
+
+    /// Options that do not go together, found after parsing: clap's own message, exit 2.
+    #[error("{0}")]
+    Usage(Box<clap::Error>),
 }
 
 impl Error {
@@ -96,13 +100,17 @@ impl Error {
             Error::Wait { .. } => 5,
             Error::Status(code) => *code,
             Error::StdoutClosed => 0,
+            Error::Usage(_) => 2,
         }
     }
 
     /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word,
     /// and an unheard failure must not reach a client.
     pub fn report(&self) -> ExitCode {
-        if !matches!(
+        if let Error::Usage(usage) = self {
+            // clap writes its message, usage line and hint as it does for its own errors
+            let _ = usage.print();
+        } else if !matches!(
             self,
             Error::StdoutClosed | Error::Unheard(_) | Error::Status(_)
         ) {

@@ -21,6 +21,9 @@ pub enum Format {
     Custom(OwnedFormatItem),
 }
 
+/// The formats known by name, as `--format` takes them.
+pub const NAMED: [&str; 4] = ["ctime", "rfc2822", "rfc3339", "nist"];
+
 impl Format {
     /// A format by name, or a `time` format description; the error is for clap to show.
     pub fn parse(text: &str) -> Result<Format, String> {

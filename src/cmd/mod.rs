@@ -5,7 +5,7 @@ mod daytime;
 mod discard;
 mod echo;
 mod probe;
-mod raw;
+pub(crate) mod raw;
 mod server;
 mod tls;
 

@@ -4,6 +4,7 @@ pub mod addr;
 pub mod bench;
 pub mod copy;
 pub mod inetd;
+pub mod listen;
 pub mod probe;
 pub mod serve;
 pub mod socket;

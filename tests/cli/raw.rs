@@ -1,4 +1,5 @@
-//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal.
+//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal. The harness here
+//! (`Raw`, `listening_port`, `TempFile`, ...) serves `raw_transports` too.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -14,34 +15,34 @@ use predicates::prelude::*;
 use crate::common::{self, inetd, netkit, noise, peer, read_all, refused_addr, wait_for, BIN};
 
 /// How long anything awaited may take before the test fails.
-const LIMIT: Duration = Duration::from_secs(10);
+pub(crate) const LIMIT: Duration = Duration::from_secs(10);
 
 const IAC: u8 = 255;
 
 /// `netkit raw ARGS` as a child whose stdin stays open until `close_stdin` (or drop), with
 /// stdout and stderr collected as they arrive.
-struct Raw {
-    child: Child,
-    stdin: Option<ChildStdin>,
+pub(crate) struct Raw {
+    pub(crate) child: Child,
+    pub(crate) stdin: Option<ChildStdin>,
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
     readers: Vec<JoinHandle<()>>,
 }
 
 impl Raw {
-    fn start(args: &[&str]) -> Raw {
+    pub(crate) fn start(args: &[&str]) -> Raw {
         Raw::start_with(args, Stdio::piped())
     }
 
     /// `netkit raw ARGS` with `stdin` given (`Stdio::null()`, a file).
-    fn start_with(args: &[&str], stdin: Stdio) -> Raw {
+    pub(crate) fn start_with(args: &[&str], stdin: Stdio) -> Raw {
         let mut command = Command::new(BIN);
         command.arg("raw").args(args).env_clear();
         Raw::program(command, stdin)
     }
 
     /// Any program (a peer such as `nc -l`) run the same way.
-    fn program(mut command: Command, stdin: Stdio) -> Raw {
+    pub(crate) fn program(mut command: Command, stdin: Stdio) -> Raw {
         let mut child = command
             .stdin(stdin)
             .stdout(Stdio::piped())
@@ -63,24 +64,24 @@ impl Raw {
         }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         self.stdin.as_mut().unwrap().write_all(bytes).unwrap();
     }
 
-    fn close_stdin(&mut self) {
+    pub(crate) fn close_stdin(&mut self) {
         drop(self.stdin.take());
     }
 
-    fn stdout(&self) -> Vec<u8> {
+    pub(crate) fn stdout(&self) -> Vec<u8> {
         self.stdout.lock().unwrap().clone()
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     /// Waits for netkit to exit, then for the last of its output.
-    fn wait(&mut self, what: &str) -> ExitStatus {
+    pub(crate) fn wait(&mut self, what: &str) -> ExitStatus {
         let child = &mut self.child;
         let status = wait_for(what, LIMIT, || child.try_wait().unwrap());
         for reader in self.readers.drain(..) {
@@ -90,13 +91,13 @@ impl Raw {
     }
 
     /// Polls the collected stdout until `find` is satisfied.
-    fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
+    pub(crate) fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
         wait_for(what, LIMIT, || {
             find(&self.stdout.lock().unwrap()).then_some(())
         });
     }
 
-    fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
         wait_for(what, LIMIT, || {
             let text = self.stderr();
             find(&text).then_some(text)
@@ -121,7 +122,7 @@ fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> J
 }
 
 /// A peer that reads until netkit's FIN, then sends back what it got and closes.
-fn mirror() -> u16 {
+pub(crate) fn mirror() -> u16 {
     peer(|mut stream| {
         let got = read_all(&mut stream);
         stream.write_all(&got).unwrap();
@@ -145,7 +146,7 @@ fn unsent(port: u16) -> String {
 }
 
 /// Asserts that `got` is `want`, naming the first byte that differs.
-fn same_bytes(got: &[u8], want: &[u8], what: &str) {
+pub(crate) fn same_bytes(got: &[u8], want: &[u8], what: &str) {
     if let Some(at) = got.iter().zip(want).position(|(a, b)| a != b) {
         panic!("{what}: byte {at} differs");
     }
@@ -153,12 +154,12 @@ fn same_bytes(got: &[u8], want: &[u8], what: &str) {
 }
 
 /// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 static FILES: AtomicUsize = AtomicUsize::new(0);
 
 impl TempFile {
-    fn new(bytes: &[u8]) -> TempFile {
+    pub(crate) fn new(bytes: &[u8]) -> TempFile {
         let name = format!(
             "netkit-raw-{}-{}.bin",
             std::process::id(),
@@ -177,7 +178,7 @@ impl Drop for TempFile {
 }
 
 /// The port of `raw --listen`'s `Listening on ADDR port PORT.` line, once it is there.
-fn listening_port(raw: &Raw, addr: &str) -> String {
+pub(crate) fn listening_port(raw: &Raw, addr: &str) -> String {
     let prefix = format!("Listening on {addr} port ");
     let find = |text: &str| {
         text.lines()

@@ -860,3 +860,36 @@ fn probe_tls_is_for_tcp_without_banner() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn raw_listen_tls_keep_open_survives_a_client_without_tls() {
+    let mut raw = Proc::netkit(&["raw", "--listen", "0", "--bind", "127.0.0.1", "-k", "--tls"]);
+    let (_, port) = listening(&raw);
+    let mut plain = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let local = plain.local_addr().unwrap();
+    plain.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    raw.wait_stderr("the line for the client without TLS", |err| {
+        err.contains(&format!(
+            "netkit: TLS with {local} failed: the client does not speak TLS (it sent \"GET / HTTP/1.0\")\n"
+        ))
+        .then_some(())
+    });
+    let mut client = Proc::netkit(&[
+        "raw",
+        "--tls",
+        "--insecure",
+        "-q",
+        "127.0.0.1",
+        &port.to_string(),
+    ]);
+    client.write(b"second\n");
+    raw.wait_stdout("second\n");
+    client.close_stdin();
+    raw.terminate();
+    assert!(
+        raw.wait("netkit to exit on SIGTERM").success(),
+        "{}",
+        raw.stderr()
+    );
+    client.wait("the client to exit");
+}

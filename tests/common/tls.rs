@@ -264,6 +264,12 @@ impl Proc {
         wait_for(what, LIMIT, || find(&self.stderr()))
     }
 
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+    }
+
     /// Waits for the exit, then for the last of the output.
     pub fn wait(&mut self, what: &str) -> ExitStatus {
         let child = &mut self.child;
