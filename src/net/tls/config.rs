@@ -60,8 +60,8 @@ impl Client {
                 settings.name
             ))
         })?;
-        let webpki = match settings.insecure {
-            true => None,
+        let (webpki, described) = match settings.insecure {
+            true => (None, String::new()),
             false => {
                 let (roots, described) = trust_anchors(settings.ca.as_deref())?;
                 trace.step(format_args!("TLS: trusting {described}"));
@@ -69,12 +69,8 @@ impl Client {
                     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                         .build()
                         .map_err(|e| Error::Failed(format!("cannot use the trust anchors: {e}")))?;
-                Some((verifier, described))
+                (Some(verifier), described)
             }
-        };
-        let (webpki, described) = match webpki {
-            Some((verifier, described)) => (Some(verifier), described),
-            None => (None, String::new()),
         };
         let checker = Arc::new(Checker::new(webpki, provider.clone(), described, trace));
         let builder = ClientConfig::builder_with_provider(provider)

@@ -1,7 +1,12 @@
 //! STARTTLS: the plaintext exchange that upgrades an SMTP, IMAP, POP3 or FTP session to TLS.
 //!
 //! `Dialogue` is pure: it is fed the server's bytes and says what to send next, so a fuzz
-//! target can drive it with anything. `upgrade` runs it over a socket.
+//! target can drive it with anything; `reply` reads the server's replies. `upgrade` runs it
+//! over a socket.
+
+mod reply;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -9,13 +14,11 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Instant;
 
 use crate::net::trace::Trace;
+use reply::{coded_reply, imap_reply, line, quote, Reply};
 
 /// The most a server's reply may hold before it counts as no reply at all (a long EHLO
 /// list is a few hundred bytes).
 pub const MAX_REPLY: usize = 16 * 1024;
-
-/// How much of a reply line an error message quotes.
-const QUOTED: usize = 120;
 
 /// The tag of netkit's IMAP command.
 const IMAP_TAG: &str = "a001";
@@ -233,106 +236,6 @@ fn refused(protocol: Protocol, reply: &Reply) -> Result<Step, String> {
     Err(format!("the server refused {command}: {}", reply.quoted()))
 }
 
-/// One reply, as the dialogue reads it.
-#[derive(Debug, PartialEq, Eq)]
-enum Reply {
-    /// SMTP and FTP: a three-digit code, and the text of each line without it.
-    Coded { code: u16, lines: Vec<String> },
-    /// POP3, and the line of IMAP that ends a reply.
-    Line(String),
-}
-
-impl Reply {
-    /// The reply as an error message quotes it: its first line, escaped and cut short.
-    fn quoted(&self) -> String {
-        match self {
-            Reply::Coded { code, lines } => quote(&format!(
-                "{code} {}",
-                lines.first().map_or("", |l| l.as_str())
-            )),
-            Reply::Line(text) => quote(text),
-        }
-    }
-}
-
-/// The first line in `buf` (up to `\n`, without `\r\n`) and the bytes it takes.
-fn line(buf: &[u8]) -> Option<(String, usize)> {
-    let end = buf.iter().position(|&b| b == b'\n')?;
-    let text = buf[..end].strip_suffix(b"\r").unwrap_or(&buf[..end]);
-    Some((String::from_utf8_lossy(text).into_owned(), end + 1))
-}
-
-/// An SMTP or FTP reply: `250-first`, ..., `250 last`; FTP allows lines without the code in
-/// between (RFC 959), and a code that is not three digits is no reply of either.
-fn coded_reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, String> {
-    let Some((first, mut used)) = line(buf) else {
-        return Ok(None);
-    };
-    let code = code_of(&first).ok_or_else(|| {
-        format!(
-            "the server's reply is not a numbered reply: {}",
-            quote(&first)
-        )
-    })?;
-    let mut lines = vec![first.get(4..).unwrap_or("").to_string()];
-    let mut last = first.as_bytes().get(3) != Some(&b'-');
-    while !last {
-        let Some((next, n)) = line(&buf[used..]) else {
-            return Ok(None);
-        };
-        used += n;
-        if code_of(&next) == Some(code) && next.as_bytes().get(3) != Some(&b'-') {
-            last = true;
-        }
-        let text = match code_of(&next) == Some(code) {
-            true => next.get(4..).unwrap_or(""),
-            false => next.as_str(),
-        };
-        lines.push(text.to_string());
-    }
-    Ok(Some((Reply::Coded { code, lines }, used)))
-}
-
-/// The code of `250 text`, `250-text` or a bare `250`.
-fn code_of(line: &str) -> Option<u16> {
-    let bytes = line.as_bytes();
-    let digits = bytes.get(..3)?;
-    if !digits.iter().all(u8::is_ascii_digit) || !matches!(bytes.get(3), None | Some(b' ' | b'-')) {
-        return None;
-    }
-    line[..3].parse().ok()
-}
-
-/// An IMAP reply: the greeting is one untagged line; the answer to a command is untagged
-/// lines (`* CAPABILITY ...`), skipped, then the tagged one.
-fn imap_reply(buf: &[u8], greeting: bool) -> Option<(Reply, usize)> {
-    let mut used = 0;
-    loop {
-        let (text, n) = line(&buf[used..])?;
-        used += n;
-        if greeting || !text.starts_with("* ") {
-            return Some((Reply::Line(text), used));
-        }
-    }
-}
-
-/// `text` as an error message may show it: control characters escaped, long text cut.
-fn quote(text: &str) -> String {
-    let mut shown = String::new();
-    for (count, c) in text.chars().enumerate() {
-        if count == QUOTED {
-            shown.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    format!("\"{shown}\"")
-}
-
 /// Runs the dialogue on `tcp` (blocking, each wait bounded by `deadline`) until the server
 /// agrees to TLS. A refusal is `Err(Ok(words))`; a socket failure (a timeout included) is
 /// `Err(Err(io::Error))`.
@@ -380,127 +283,5 @@ pub fn upgrade(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dialogue(protocol: Protocol) -> Dialogue {
-        Dialogue::new(protocol, "127.0.0.1:50000".parse().unwrap())
-    }
-
-    fn send(text: &str) -> Result<Step, String> {
-        Ok(Step::Send(text.as_bytes().to_vec()))
-    }
-
-    #[test]
-    fn smtp_says_ehlo_then_starttls() {
-        let mut d = dialogue(Protocol::Smtp);
-        assert_eq!(d.feed(b"220 mail.example ES"), Ok(Step::More));
-        assert_eq!(d.feed(b"MTP\r\n"), send("EHLO [127.0.0.1]\r\n"));
-        assert_eq!(
-            d.feed(b"250-mail.example\r\n250-SIZE 1000\r\n"),
-            Ok(Step::More)
-        );
-        assert_eq!(
-            d.feed(b"250-STARTTLS\r\n250 8BITMIME\r\n"),
-            send("STARTTLS\r\n")
-        );
-        assert_eq!(d.feed(b"220 go ahead\r\n"), Ok(Step::Upgrade));
-    }
-
-    #[test]
-    fn smtp_without_starttls_names_what_it_offers() {
-        let mut d = dialogue(Protocol::Smtp);
-        d.feed(b"220-mail.example\r\n220 ESMTP\r\n").unwrap();
-        assert_eq!(
-            d.feed(b"250-mail.example\r\n250-SIZE 1000\r\n250 8BITMIME\r\n"),
-            Err(
-                "the server does not offer STARTTLS (its EHLO reply lists \"SIZE, 8BITMIME\")"
-                    .into()
-            )
-        );
-    }
-
-    #[test]
-    fn smtp_refusal_quotes_the_reply() {
-        let mut d = dialogue(Protocol::Smtp);
-        d.feed(b"220 hi\r\n").unwrap();
-        d.feed(b"250-hi\r\n250 STARTTLS\r\n").unwrap();
-        assert_eq!(
-            d.feed(b"454 TLS not available\r\n"),
-            Err("the server refused STARTTLS: \"454 TLS not available\"".into())
-        );
-    }
-
-    #[test]
-    fn bytes_after_the_yes_are_refused() {
-        let mut d = dialogue(Protocol::Pop3);
-        d.feed(b"+OK POP3 ready\r\n").unwrap();
-        assert_eq!(
-            d.feed(b"+OK begin TLS\r\n250 injected\r\n"),
-            Err("the server sent more after agreeing to TLS".into())
-        );
-    }
-
-    #[test]
-    fn imap_skips_untagged_lines() {
-        let mut d = dialogue(Protocol::Imap);
-        assert_eq!(
-            d.feed(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"),
-            send("a001 STARTTLS\r\n")
-        );
-        assert_eq!(d.feed(b"* CAPABILITY IMAP4rev1\r\n"), Ok(Step::More));
-        assert_eq!(d.feed(b"a001 OK Begin TLS\r\n"), Ok(Step::Upgrade));
-    }
-
-    #[test]
-    fn imap_bad_is_a_refusal() {
-        let mut d = dialogue(Protocol::Imap);
-        d.feed(b"* OK ready\r\n").unwrap();
-        assert_eq!(
-            d.feed(b"a001 BAD unknown command\r\n"),
-            Err("the server refused STARTTLS: \"a001 BAD unknown command\"".into())
-        );
-    }
-
-    #[test]
-    fn ftp_waits_out_120_and_reads_multiline_greetings() {
-        let mut d = dialogue(Protocol::Ftp);
-        assert_eq!(d.feed(b"120 in a minute\r\n"), Ok(Step::More));
-        assert_eq!(
-            d.feed(b"220-Welcome\r\n text without a code\r\n220 ready\r\n"),
-            send("AUTH TLS\r\n")
-        );
-        assert_eq!(d.feed(b"234 AUTH TLS OK.\r\n"), Ok(Step::Upgrade));
-    }
-
-    #[test]
-    fn a_server_that_is_no_smtp_server_is_named() {
-        let mut d = dialogue(Protocol::Smtp);
-        assert_eq!(
-            d.feed(b"SSH-2.0-OpenSSH_9.6\r\n"),
-            Err("the server's reply is not a numbered reply: \"SSH-2.0-OpenSSH_9.6\"".into())
-        );
-    }
-
-    #[test]
-    fn a_reply_without_end_is_bounded() {
-        let mut d = dialogue(Protocol::Pop3);
-        let junk = vec![b'x'; MAX_REPLY + 1];
-        assert!(d.feed(&junk).unwrap_err().contains("longer than 16 KiB"));
-    }
-
-    #[test]
-    fn ipv6_clients_say_their_address_literal() {
-        let mut d = Dialogue::new(Protocol::Smtp, "[::1]:5000".parse().unwrap());
-        assert_eq!(d.feed(b"220 hi\r\n"), send("EHLO [IPv6:::1]\r\n"));
-    }
-
-    #[test]
-    fn control_characters_are_escaped_in_messages() {
-        assert_eq!(quote("a\u{1b}[2Jb"), "\"a\\u{1b}[2Jb\"");
     }
 }
