@@ -1047,7 +1047,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__raw)
-            opts="-l -C -t -q -u -U -k -x -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --udp --unix --keep-open --hexdump --wait --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version echo discard daytime chargen ftp ssh telnet smtp time domain http pop3 ntp imap imap2 https submission imaps pop3s probe"
+            opts="-l -C -t -q -u -U -k -x -e -E -4 -6 -w -h -V --listen --bind --crlf --telnet --quiet --udp --unix --keep-open --hexdump --escape --no-escape --wait --trace --tls --sni --ca --insecure --alpn --cert --key --starttls --help --version echo discard daytime chargen ftp ssh telnet smtp time domain http pop3 ntp imap imap2 https submission imaps pop3s probe"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1122,20 @@ _netkit() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --escape)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
                     fi
                     return 0
                     ;;

@@ -101,6 +101,15 @@ ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> 
 received, local time), then hexdump -C lines counting from 0, repeats included; stdout is \
 unchanged.
 
+Escape: on a terminal, Ctrl-] (-e CHAR for another key, -E for none) sends what was typed \
+before it and opens the netkit> prompt at once: quit (exit 0), close (with -k, wait for the \
+next client), send brk, send ip, send ao, send ayt (telnet's IAC commands, with -t), send \
+escape (the key itself), status (the peer, the transport, the bytes each way and the time) and \
+help; an empty line goes back to the session. The terminal stays in line mode, the key one more \
+end of line, and gets its settings back on exit, SIGINT and SIGTERM included; -q hides the \
+Escape character is '^]'. line. Stdin from a pipe or a file has no escape: its bytes go as \
+they are.
+
 Examples: printf 'hello\\n' | netkit raw -u 127.0.0.1 55555 (a datagram and its answer); netkit \
 raw -U /var/run/docker.sock; netkit raw --listen -U /tmp/netkit.sock; netkit raw --listen 5555 -k \
 (like nc -lk); netkit raw -x - 127.0.0.1 80 (the bytes both ways in hex on stderr).";
@@ -407,6 +416,14 @@ pub struct RawArgs {
     /// Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines.
     #[arg(short = 'x', long, value_name = "FILE")]
     pub hexdump: Option<PathBuf>,
+    /// Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the
+    /// character itself. Typed on a terminal, it opens the netkit> prompt (quit, close,
+    /// send brk, send ip, status, help).
+    #[arg(short = 'e', long, value_name = "CHAR", value_parser = parse_escape)]
+    pub escape: Option<u8>,
+    /// No escape character: every key typed goes to the peer, Ctrl-] too.
+    #[arg(short = 'E', long, conflicts_with = "escape")]
+    pub no_escape: bool,
     #[command(flatten)]
     pub client: ClientArgs,
     #[command(flatten)]
@@ -557,6 +574,11 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
             format!("the range is reversed: write {last}-{first}")
         }
     })
+}
+
+/// `-e`: `^X` or one character.
+fn parse_escape(text: &str) -> Result<u8, String> {
+    crate::net::copy::escape::parse_key(text)
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {

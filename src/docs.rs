@@ -147,6 +147,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "netkit-raw",
+        "netkit raw -t -e '^A' 127.0.0.1 telnet",
+        "a telnet session whose netkit> prompt opens with Ctrl-A instead of Ctrl-]",
+    ),
+    (
+        "netkit-raw",
         "netkit raw --listen 5555 > received.bin",
         "receive one connection's bytes into a file",
     ),

@@ -133,6 +133,11 @@ fn banner(port: u16) -> String {
     format!("Connected to 127.0.0.1 (127.0.0.1) port {port}.\n")
 }
 
+/// The banner on a terminal, where Ctrl-] is the escape.
+fn escape_banner(port: u16) -> String {
+    format!("{}Escape character is '^]'.\n", banner(port))
+}
+
 /// Closes `stream` with a reset (RST) instead of a FIN.
 fn reset(stream: TcpStream) {
     socket2::SockRef::from(&stream)
@@ -726,7 +731,7 @@ fn telnet_login_prompt_from_a_real_telnetd_is_clean() {
 }
 
 /// A detached tmux session on a private server, killed by its unique name on drop.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: std::path::PathBuf,
     session: String,
 }
@@ -734,7 +739,7 @@ struct Tmux {
 static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
 impl Tmux {
-    fn start(command: &str) -> Tmux {
+    pub(crate) fn start(command: &str) -> Tmux {
         let name = format!(
             "netkit-raw-{}-{}",
             std::process::id(),
@@ -775,16 +780,23 @@ impl Tmux {
             .unwrap()
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn wait_screen(&self, what: &str, text: &str) {
+    pub(crate) fn wait_screen(&self, what: &str, text: &str) {
         wait_for(what, LIMIT, || self.screen().contains(text).then_some(()));
     }
 
-    fn type_line(&self, line: &str) {
+    /// Presses keys by tmux's names (`C-]`, `C-c`).
+    pub(crate) fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    pub(crate) fn type_line(&self, line: &str) {
         assert!(self
             .run(&["send-keys", "-t", &self.session, "-l", line])
             .status
@@ -863,11 +875,15 @@ fn closed_terminal_ends_raw_quietly() {
     assert_eq!(event.recv_timeout(LIMIT).unwrap(), "connected");
     wait_for("the banner in the log", LIMIT, || {
         let text = std::fs::read_to_string(&log).ok()?;
-        (text == banner(port)).then_some(())
+        (text == escape_banner(port)).then_some(())
     });
     drop(tmux); // the terminal goes away: SIGHUP
     assert_eq!(event.recv_timeout(LIMIT).unwrap(), "closed");
     let text = std::fs::read_to_string(&log).unwrap();
     let _ = std::fs::remove_file(&log);
-    assert_eq!(text, banner(port), "netkit wrote more after the hangup");
+    assert_eq!(
+        text,
+        escape_banner(port),
+        "netkit wrote more after the hangup"
+    );
 }

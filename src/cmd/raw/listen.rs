@@ -169,8 +169,8 @@ fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
             Err(Refused::Tls(err)) => return Err(err),
         };
         // -w bounds the silence after stdin ends, never the wait for a client (as nc -l)
-        match session.converse(stream, session.args.client.timeout(None)) {
-            Ok(End::Stopped) => return Ok(()),
+        match session.converse(stream, session.args.client.timeout(None), &peer) {
+            Ok(End::Stopped | End::Quit) => return Ok(()),
             Ok(_) => {}
             Err(failure @ (Failure::Receive(_) | Failure::Send(_) | Failure::Unsent(_)))
                 if keep_open =>
@@ -219,7 +219,7 @@ fn datagrams(session: &mut Session<'_>, port: u16) -> Result<()> {
         args.client.timeout(None)
     };
     session
-        .converse(stream, idle)
+        .converse(stream, idle, &peer)
         .map(drop)
         .map_err(|failure| session.explain(failure, &peer))
 }

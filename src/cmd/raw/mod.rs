@@ -6,16 +6,19 @@
 mod listen;
 
 use std::fs::File;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::os::fd::AsFd;
 use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{RawArgs, RawZero};
 use crate::error::{Error, Result};
-use crate::net::copy::{self, Datagrams, End, Failure, Hexdump, Options, Sidecar, Stream};
+use crate::net::copy::{
+    self, escape, Datagrams, End, Escape, Failure, Hexdump, Options, Sidecar, Stream,
+};
 use crate::net::listen::Stop;
 use crate::net::{addr, socket, trace::Trace, udp};
+use crate::tty::LineEnd;
 
 use super::tls::{self, Role, Tls};
 
@@ -66,6 +69,9 @@ pub fn run(args: RawArgs) -> Result<()> {
         .try_clone_to_owned()
         .map(File::from)
         .map_err(|e| Error::io("cannot read stdin", e))?;
+    // the escape exists for a person at a terminal, never for a pipe's bytes
+    let escape = (!args.no_escape && input.is_terminal())
+        .then(|| args.escape.unwrap_or(escape::DEFAULT_KEY));
     let mut session = Session {
         args: &args,
         trace,
@@ -73,6 +79,7 @@ pub fn run(args: RawArgs) -> Result<()> {
         dump,
         stop: None,
         tls,
+        escape,
     };
     match mode {
         Mode::Listen(port) => listen::on_port(&mut session, port),
@@ -82,7 +89,7 @@ pub fn run(args: RawArgs) -> Result<()> {
             // -w 0 means no limit, for connecting and for the silence after the input ends
             let idle = args.client.timeout(args.udp.then_some(UDP_WAIT));
             session
-                .converse(stream, idle)
+                .converse(stream, idle, &peer)
                 .map(drop)
                 .map_err(|failure| session.explain(failure, &peer))
         }
@@ -191,28 +198,54 @@ struct Session<'a> {
     stop: Option<Stop>,
     /// `--tls`: the client or server side each TCP connection gets.
     tls: Tls,
+    /// The key that opens the `netkit>` prompt, when stdin is a terminal and `-E` is not given.
+    escape: Option<u8>,
 }
 
 impl Session<'_> {
-    /// One conversation over `stream`, ending after `idle` of silence once stdin has ended.
-    fn converse(&mut self, stream: impl Stream, idle: Option<Duration>) -> Result<End, Failure> {
+    /// One conversation over `stream` with `peer`, ending after `idle` of silence once stdin
+    /// has ended, or at the escape prompt.
+    fn converse(
+        &mut self,
+        stream: impl Stream,
+        idle: Option<Duration>,
+        peer: &str,
+    ) -> Result<End, Failure> {
         let options = Options {
             crlf: self.args.crlf,
             telnet: self.args.telnet,
             idle,
             trace: self.trace,
         };
+        let escape = self.escape.map(|key| Escape {
+            key,
+            peer,
+            transport: transport(self.args),
+        });
+        // Ctrl-] reaches netkit the moment it is typed, and the terminal is put back after
+        // a listener's stop handles SIGINT and SIGTERM; otherwise they end netkit as ever
+        let fatal = self.stop.is_none();
+        let _line_end = escape.and_then(|e| line_end(&self.input, e.key, fatal, &self.trace));
+        if let Some(escape) = escape {
+            let name = escape::name(escape.key);
+            banner(self.args, format_args!("Escape character is '{name}'."));
+        }
         let sidecar = Sidecar {
             dump: self.dump.as_mut(),
             stop: self.stop.as_ref().map(Stop::fd),
+            escape,
         };
-        copy::pump_with(
+        let end = copy::pump_with(
             stream,
             &self.input,
             &mut io::stdout().lock(),
             options,
             sidecar,
-        )
+        );
+        if let Ok(End::Closed | End::Quit) = end {
+            banner(self.args, format_args!("Connection closed."));
+        }
+        end
     }
 
     /// The line for a failed conversation with `peer` (`host:port` or a path).
@@ -255,6 +288,36 @@ impl Session<'_> {
                 )
             }
         }
+    }
+}
+
+/// The terminal on stdin with `key` ending lines (see `LineEnd::set` for `fatal`); without
+/// it (an error), the key still opens the prompt, once Enter sends its line.
+fn line_end<'f>(input: &'f File, key: u8, fatal: bool, trace: &Trace) -> Option<LineEnd<'f>> {
+    match LineEnd::set(input.as_fd(), key, fatal) {
+        Ok(line_end) => Some(line_end),
+        Err(err) => {
+            trace.step(format_args!(
+                "the terminal keeps its settings ({}): {} works after Enter",
+                crate::error::reason(&err),
+                escape::name(key)
+            ));
+            None
+        }
+    }
+}
+
+/// How the bytes go, for the escape prompt's `status`.
+fn transport(args: &RawArgs) -> &'static str {
+    let tls = args.tls.tls || args.tls.starttls.is_some();
+    match (args.unix.is_some(), args.udp, tls, args.telnet) {
+        (true, _, _, false) => "a Unix socket",
+        (true, _, _, true) => "a Unix socket (telnet)",
+        (false, true, _, _) => "UDP",
+        (false, false, true, false) => "TLS over TCP",
+        (false, false, true, true) => "TLS over TCP (telnet)",
+        (false, false, false, false) => "TCP",
+        (false, false, false, true) => "TCP (telnet)",
     }
 }
 

@@ -3,10 +3,12 @@
 //! `pump` is the one loop; `stream` says what it runs over (TCP and Unix sockets, UDP in
 //! `datagram`, any transport that implements `Stream`); `encoding` turns input into wire bytes
 //! (`-C`, `-t`); `outbox` holds what waits for the stream; `poll` waits on the input and the
-//! stream; `hexdump` records every chunk for `-x`.
+//! stream; `hexdump` records every chunk for `-x`; `escape` is the `netkit>` prompt that the
+//! escape character (Ctrl-]) opens when a person types the input.
 
 mod datagram;
 mod encoding;
+pub mod escape;
 pub mod hexdump;
 mod outbox;
 pub(crate) mod poll;
@@ -17,10 +19,12 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 pub use datagram::{Datagrams, MAX_DATAGRAM};
+pub use escape::Escape;
 pub use hexdump::Hexdump;
 pub use stream::Stream;
 
 use self::encoding::Encoding;
+use self::escape::Action;
 use self::hexdump::Direction;
 use self::outbox::Outbox;
 use self::poll::Watch;
@@ -57,6 +61,10 @@ pub enum End {
     Silence,
     /// `Sidecar::stop` became readable (a signal).
     Stopped,
+    /// `close` at the escape prompt.
+    Closed,
+    /// `quit` at the escape prompt.
+    Quit,
 }
 
 /// What takes part in a conversation besides the stream, the input and the output.
@@ -67,6 +75,9 @@ pub struct Sidecar<'a> {
     pub dump: Option<&'a mut Hexdump>,
     /// Ends the conversation when it becomes readable (the signal pipe of a listener).
     pub stop: Option<BorrowedFd<'a>>,
+    /// The input is a terminal and this key opens the `netkit>` prompt: what was typed before
+    /// it goes out, the prompt runs (the conversation waits), and the session goes on or ends.
+    pub escape: Option<Escape<'a>>,
 }
 
 /// Why it did not; `cmd` decides the words.
@@ -136,6 +147,9 @@ struct Copy<'o, I, W> {
     trace: Trace,
     dump: Option<&'o mut Hexdump>,
     stop: Option<BorrowedFd<'o>>,
+    escape: Option<Escape<'o>>,
+    /// The key was typed; what came after it in the same read begins the command line.
+    escaped: Option<Vec<u8>>,
     /// The stream carries datagrams: no FIN, and it narrates its own traffic.
     datagrams: bool,
     /// The longest piece of input read at once: what one datagram holds, once encoded.
@@ -150,6 +164,10 @@ struct Copy<'o, I, W> {
     peer_done: bool,
     fin_sent: Option<Instant>,
     last_heard: Instant,
+    started: Instant,
+    /// Bytes written to the stream and read from it, for `status`.
+    sent: u64,
+    received: u64,
     buf: Vec<u8>,
     wire: Vec<u8>,
     data: Vec<u8>,
@@ -173,6 +191,8 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             trace: options.trace,
             dump: sidecar.dump,
             stop: sidecar.stop,
+            escape: sidecar.escape,
+            escaped: None,
             datagrams: max.is_some(),
             piece: max.map_or(CHUNK, |max| (max / encoding.growth()).clamp(1, CHUNK)),
             idle: options.idle,
@@ -183,6 +203,9 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             peer_done: false,
             fin_sent: None,
             last_heard: Instant::now(),
+            started: Instant::now(),
+            sent: 0,
+            received: 0,
             buf: vec![0; CHUNK],
             wire: Vec::new(),
             data: Vec::new(),
@@ -280,6 +303,11 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 // most of the time the socket takes it at once: no need to wait for that
                 self.send(stream)?;
             }
+            if let Some(typed) = self.escaped.take() {
+                if let Some(end) = self.prompt(&typed)? {
+                    return Ok(end);
+                }
+            }
         }
     }
 
@@ -300,6 +328,7 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             Err(err) => return Err(self.lost(err, Failure::Receive)),
         };
         self.last_heard = Instant::now();
+        self.received += n as u64;
         if !self.datagrams {
             self.trace.step(format_args!("received {n} bytes"));
         }
@@ -352,6 +381,7 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                     return Err(self.lost(err, Failure::Send));
                 }
                 Ok(n) => {
+                    self.sent += n as u64;
                     if !self.datagrams {
                         self.trace.step(format_args!("sent {n} bytes"));
                     }
@@ -378,14 +408,69 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 self.outbox.push(tail);
             }
             Ok(n) => {
-                let bytes = self.encoding.apply(&self.buf[..n], &mut self.wire);
+                let typed = &self.buf[..n];
+                let (now, escaped) = match &self.escape {
+                    Some(escape) => escape::split(escape.key, typed),
+                    None => (typed, None),
+                };
+                let bytes = self.encoding.apply(now, &mut self.wire);
                 self.outbox.push(bytes);
+                self.escaped = escaped.map(<[u8]>::to_vec);
             }
             // a descriptor someone else made non-blocking; poll says when to try again
             Err(err) if again(&err) => {}
             Err(err) => return Err(Failure::Input(err)),
         }
         Ok(())
+    }
+
+    /// The escape prompt, once what was typed before the key went to the stream (or waits in
+    /// the outbox); `Some` when the conversation ends there.
+    fn prompt(&mut self, typed: &[u8]) -> Result<Option<End>, Failure> {
+        let Some(escape) = &self.escape else {
+            return Ok(None);
+        };
+        self.trace
+            .step("escape character typed: the netkit> prompt is open");
+        let status = escape::Status {
+            escape,
+            sent: self.sent,
+            received: self.received,
+            elapsed: self.started.elapsed(),
+        };
+        let telnet = self.decoder.is_some();
+        let action = escape::prompt(
+            &mut self.input,
+            typed,
+            self.stop,
+            telnet,
+            &status,
+            &mut io::stderr(),
+        )
+        .map_err(Failure::Input)?;
+        let end = match action {
+            Action::Resume => None,
+            // after the piece that waits, as telnet's answers go
+            Action::Command(bytes) => {
+                self.outbox.answer(&bytes);
+                None
+            }
+            Action::Data(key) => {
+                let key = [key];
+                let bytes = self.encoding.apply(&key, &mut self.wire);
+                self.outbox.answer(bytes);
+                None
+            }
+            Action::Close => Some(End::Closed),
+            Action::Quit => Some(End::Quit),
+            Action::Stopped => Some(End::Stopped),
+        };
+        self.trace.step(match end {
+            None => "back to the session",
+            Some(End::Stopped) => "signal received: the conversation is over",
+            Some(_) => "closed at the netkit> prompt",
+        });
+        Ok(end)
     }
 
     /// After the peer's FIN and ours: the input is delivered once the peer has acknowledged

@@ -248,7 +248,7 @@ fn the_dump_sees_each_chunk_both_ways() {
     let mut dump = Hexdump::file(File::create(&path).unwrap());
     let sidecar = Sidecar {
         dump: Some(&mut dump),
-        stop: None,
+        ..Sidecar::default()
     };
     let options = Options {
         crlf: true,
@@ -281,6 +281,7 @@ fn a_readable_stop_ends_the_conversation() {
     let sidecar = Sidecar {
         dump: None,
         stop: Some(stop.as_fd()),
+        ..Sidecar::default()
     };
     let end = pump_with(ours, input, &mut Vec::new(), Options::default(), sidecar);
     assert_eq!(end.unwrap(), End::Stopped);
