@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "cli/chargen.rs"]
+mod chargen;
 #[path = "cli/daytime.rs"]
 mod daytime;
 #[path = "cli/discard.rs"]
@@ -15,5 +17,9 @@ mod general;
 mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/time.rs"]
+mod time;
 #[path = "cli/udp.rs"]
 mod udp;
