@@ -24,5 +24,6 @@ pub fn run(args: ServeArgs) -> Result<()> {
         });
     }
     let idle_timeout = server::idle_timeout(args.idle_timeout);
-    server::run_all(entries, &args.server, idle_timeout, false)
+    let ignored = args.server.bind.is_some().then_some("--bind is");
+    server::run_all(entries, &args.server, idle_timeout, ignored)
 }

@@ -40,19 +40,20 @@ pub struct Entry<S> {
 /// handed over; otherwise on the sockets systemd handed over, or on its own bound ones.
 pub fn run<S: Service>(service: S, args: &ServerArgs, settings: Settings) -> Result<()> {
     let port = settings.port.unwrap_or(settings.default_port);
-    let ignored = settings.port.is_some() || args.bind.is_some();
+    let ignored =
+        (settings.port.is_some() || args.bind.is_some()).then_some("--port and --bind are");
     let entries = vec![Entry { service, port }];
     run_all(entries, args, settings.idle_timeout, ignored)
 }
 
 /// Serves several services from one set of event loops, each on its own port, as `run` does
-/// one. Sockets handed over by systemd go to the services by name or port (see `assign`).
-/// `ignored`: warn that `--port` and `--bind` are, when systemd hands sockets over.
+/// one. Sockets handed over by systemd go to the services by name or port (see `assign`);
+/// then a warning says what is `ignored` ("--bind is").
 pub fn run_all<S: Service>(
     mut entries: Vec<Entry<S>>,
     args: &ServerArgs,
     idle_timeout: Option<Duration>,
-    ignored: bool,
+    ignored: Option<&str>,
 ) -> Result<()> {
     if args.inetd {
         // stderr is the client's socket too under inetd: a log line would reach the client
@@ -72,48 +73,7 @@ pub fn run_all<S: Service>(
         _ => "serve",
     };
     let loops = args.threads.map_or_else(default_loops, usize::from).max(1);
-    let handed = socket::handed_sockets().map_err(|e| Error::io("cannot use LISTEN_FDS", e))?;
-    let mut sets = Vec::with_capacity(entries.len());
-    match handed {
-        Some(handed) => {
-            if entries.len() == 1 && ignored {
-                warn!(
-                    name,
-                    "using the sockets systemd handed over; --port and --bind are ignored"
-                );
-            } else if entries.len() > 1 && args.bind.is_some() {
-                warn!(
-                    name,
-                    "using the sockets systemd handed over; --bind is ignored"
-                );
-            }
-            for (entry, sockets) in entries.iter().zip(assign(&entries, handed)?) {
-                if sockets.tcp.is_empty() && sockets.udp.is_empty() {
-                    warn!(
-                        entry.service.name(),
-                        "no socket handed over is for it (by name or port {}); not served",
-                        entry.port
-                    );
-                }
-                let shared = sockets
-                    .share(loops)
-                    .map_err(|e| Error::io("cannot share the sockets handed over", e))?;
-                sets.push(shared);
-            }
-        }
-        None => {
-            for entry in &entries {
-                let listen = Listen {
-                    bind: args.bind.as_deref(),
-                    port: entry.port,
-                    backlog: args.backlog,
-                    tcp: args.tcp || !args.udp,
-                    udp: args.udp,
-                };
-                sets.push(listen.bind(loops)?);
-            }
-        }
-    }
+    let sets = sockets(&entries, args, loops, ignored, name)?;
     match socket::raise_fd_limit() {
         // each connection takes a descriptor; some are needed besides
         Ok(limit) if (args.max_connections as u64).saturating_add(64) > limit => warn!(
@@ -150,6 +110,50 @@ pub fn run_all<S: Service>(
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())
+}
+
+/// Each entry's sockets, one set per loop: those systemd handed over, or bound here.
+fn sockets<S: Service>(
+    entries: &[Entry<S>],
+    args: &ServerArgs,
+    loops: usize,
+    ignored: Option<&str>,
+    name: &'static str,
+) -> Result<Vec<Vec<Sockets>>> {
+    let handed = socket::handed_sockets().map_err(|e| Error::io("cannot use LISTEN_FDS", e))?;
+    let Some(handed) = handed else {
+        let bind = |entry: &Entry<S>| {
+            Listen {
+                bind: args.bind.as_deref(),
+                port: entry.port,
+                backlog: args.backlog,
+                tcp: args.tcp || !args.udp,
+                udp: args.udp,
+            }
+            .bind(loops)
+        };
+        return entries.iter().map(bind).collect();
+    };
+    if let Some(ignored) = ignored {
+        warn!(
+            name,
+            "using the sockets systemd handed over; {ignored} ignored"
+        );
+    }
+    let mut sets = Vec::with_capacity(entries.len());
+    for (entry, sockets) in entries.iter().zip(assign(entries, handed)?) {
+        if sockets.tcp.is_empty() && sockets.udp.is_empty() {
+            warn!(
+                entry.service.name(),
+                "no socket handed over is for it (by name or port {}); not served", entry.port
+            );
+        }
+        let shared = sockets
+            .share(loops)
+            .map_err(|e| Error::io("cannot share the sockets handed over", e))?;
+        sets.push(shared);
+    }
+    Ok(sets)
 }
 
 /// The `listening on` lines of one service, with the addresses actually bound.
