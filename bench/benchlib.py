@@ -274,6 +274,11 @@ def record(tsv, rnd, scenario, server, d, port, before, after, note):
         row["starved"] = n(cj, "starved")
         row["ops"] = cj.get("messages", "")
         unit = "msgs/s"
+    elif scenario == "chargen":
+        row["metric"] = cj.get("mb_per_sec", "")
+        row["errors"] = n(cj, "errors")
+        row["ops"] = cj.get("megabytes", "")
+        unit = "MB/s"
     elif scenario == "daytime":
         row["metric"] = cj.get("conns_per_sec", "")
         row["errors"] = n(cj, "errors")
@@ -369,7 +374,7 @@ def report(tsv, md, notes):
         return statistics.median(vals) if vals else None
 
     out = []
-    out.append("| server | scenario | median msgs/s (conns/s) | vs C epoll | vs tokio | p99 µs | "
+    out.append("| server | scenario | median msgs/s (conns/s; MB/s) | vs C epoll | vs tokio | p99 µs | "
                "VmHWM MiB | server CPU s | server CPU µs/op | load-gen CPU s | rounds | notes |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for sc in scen_order:
@@ -418,6 +423,13 @@ def report(tsv, md, notes):
                     rh = {n: med(groups.get((sc, n), []), "hwm_kib") for n in ("c-epoll", "tokio")}
                     vc = f"{hwm / rh['c-epoll']:.2f}× mem" if rh["c-epoll"] else "—"
                     vt = f"{hwm / rh['tokio']:.2f}× mem" if rh["tokio"] else "—"
+            elif sc == "chargen":
+                # no C or tokio chargen: the reference is xinetd's built-in, same run
+                metric = f"{m:,.1f}" if m is not None else "—"
+                vc = vt = "—"
+                rx = med(groups.get((sc, "xinetd"), []), "metric")
+                if sv != "xinetd" and m is not None and rx:
+                    note.append(f"{m / rx:.2f}× xinetd's built-in chargen")
             else:
                 metric = _fmt_rate(m)
                 vc = f"{m / ref['c-epoll']:.2f}" if m is not None and ref["c-epoll"] else "—"

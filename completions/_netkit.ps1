@@ -28,6 +28,9 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
             [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Discard protocol (RFC 863): a server that reads everything and answers nothing')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
+            [CompletionResult]::new('chargen', 'chargen', [CompletionResultType]::ParameterValue, 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads')
+            [CompletionResult]::new('time', 'time', [CompletionResultType]::ParameterValue, 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -69,8 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;daytime;get' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Ask over UDP: one empty datagram, then wait for the reply')
             [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Also print the offset of the server''s clock from the local clock')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
@@ -179,8 +182,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Wait SECS seconds between messages with --count')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Send over UDP')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
@@ -199,8 +202,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How long to measure')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to measure')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Messages in flight on each connection')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
@@ -231,6 +234,132 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         'netkit;echo;help;help' {
             break
         }
+        'netkit;chargen' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send RFC 864''s rotating lines to each client, as fast as it reads them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;chargen;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name [default: 19]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name [default: 19]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after SECS seconds in which the client took nothing (0: never)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Event loops (threads) serving connections [default: one per core but one, at least 1]')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;chargen;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send RFC 864''s rotating lines to each client, as fast as it reads them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;chargen;help;serve' {
+            break
+        }
+        'netkit;chargen;help;help' {
+            break
+        }
+        'netkit;time' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: four bytes to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a time server (RFC 868) for the time and print it as RFC 3339')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;time;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name [default: 37]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name [default: 37]')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Event loops (threads) serving connections [default: one per core but one, at least 1]')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;time;get' {
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Ask over UDP: an empty datagram, up to three times within -w, then wait for the reply')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Also print the offset of the server''s clock from the local clock')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Print the time in UTC instead of local time (local time honours TZ)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate the socket''s life on stderr, step by step')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netkit;time;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: four bytes to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a time server (RFC 868) for the time and print it as RFC 3339')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;time;help;serve' {
+            break
+        }
+        'netkit;time;help;get' {
+            break
+        }
+        'netkit;time;help;help' {
+            break
+        }
+        'netkit;serve' {
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close an echo, discard or chargen connection after SECS seconds without traffic (0: never)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Event loops (threads) serving connections [default: one per core but one, at least 1]')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'netkit;raw' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT')
@@ -241,8 +370,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the character itself. Typed on a terminal, it opens the netkit> prompt (quit, close, send brk, send ip, status, help)')
             [CompletionResult]::new('--escape', '--escape', [CompletionResultType]::ParameterName, 'Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the character itself. Typed on a terminal, it opens the netkit> prompt (quit, close, send brk, send ip, status, help)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended')
             [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust the certificates in FILE (PEM) instead of the system''s trust store')
             [CompletionResult]::new('--alpn', '--alpn', [CompletionResultType]::ParameterName, 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1')
@@ -336,6 +465,9 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('daytime', 'daytime', [CompletionResultType]::ParameterValue, 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it')
             [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Discard protocol (RFC 863): a server that reads everything and answers nothing')
             [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Echo protocol (RFC 862): serve, send messages, or measure an echo server')
+            [CompletionResult]::new('chargen', 'chargen', [CompletionResultType]::ParameterValue, 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads')
+            [CompletionResult]::new('time', 'time', [CompletionResultType]::ParameterValue, 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -373,6 +505,27 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;help;echo;bench' {
+            break
+        }
+        'netkit;help;chargen' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Send RFC 864''s rotating lines to each client, as fast as it reads them')
+            break
+        }
+        'netkit;help;chargen;serve' {
+            break
+        }
+        'netkit;help;time' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the current time: four bytes to each client, then close')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Ask a time server (RFC 868) for the time and print it as RFC 3339')
+            break
+        }
+        'netkit;help;time;serve' {
+            break
+        }
+        'netkit;help;time;get' {
+            break
+        }
+        'netkit;help;serve' {
             break
         }
         'netkit;help;raw' {

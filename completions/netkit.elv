@@ -25,6 +25,9 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+            cand chargen 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
+            cand time 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
+            cand serve 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process'
             cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
@@ -63,8 +66,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --version 'Print version'
         }
         &'netkit;daytime;get'= {
-            cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
-            cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand -w 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --wait 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --udp 'Ask over UDP: one empty datagram, then wait for the reply'
             cand --offset 'Also print the offset of the server''s clock from the local clock'
             cand -4 'Use IPv4 addresses only'
@@ -161,8 +164,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --count 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary'
             cand -i 'Wait SECS seconds between messages with --count'
             cand --interval 'Wait SECS seconds between messages with --count'
-            cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
-            cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand -w 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --wait 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --udp 'Send over UDP'
             cand -4 'Use IPv4 addresses only'
             cand -6 'Use IPv6 addresses only'
@@ -180,8 +183,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -d 'How long to measure'
             cand --duration 'How long to measure'
             cand --depth 'Messages in flight on each connection'
-            cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
-            cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand -w 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --wait 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --json 'Print the result as one JSON object'
             cand --udp 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure'
             cand -4 'Use IPv4 addresses only'
@@ -206,6 +209,119 @@ set edit:completion:arg-completer[netkit] = {|@words|
         }
         &'netkit;echo;help;help'= {
         }
+        &'netkit;chargen'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Send RFC 864''s rotating lines to each client, as fast as it reads them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;chargen;serve'= {
+            cand -p 'Port number or service name [default: 19]'
+            cand --port 'Port number or service name [default: 19]'
+            cand --idle-timeout 'Close a connection after SECS seconds in which the client took nothing (0: never)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;chargen;help'= {
+            cand serve 'Send RFC 864''s rotating lines to each client, as fast as it reads them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;chargen;help;serve'= {
+        }
+        &'netkit;chargen;help;help'= {
+        }
+        &'netkit;time'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve the current time: four bytes to each client, then close'
+            cand get 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;time;serve'= {
+            cand -p 'Port number or service name [default: 37]'
+            cand --port 'Port number or service name [default: 37]'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;time;get'= {
+            cand -w 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --wait 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --udp 'Ask over UDP: an empty datagram, up to three times within -w, then wait for the reply'
+            cand --offset 'Also print the offset of the server''s clock from the local clock'
+            cand --utc 'Print the time in UTC instead of local time (local time honours TZ)'
+            cand -4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --trace 'Narrate the socket''s life on stderr, step by step'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netkit;time;help'= {
+            cand serve 'Serve the current time: four bytes to each client, then close'
+            cand get 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;time;help;serve'= {
+        }
+        &'netkit;time;help;get'= {
+        }
+        &'netkit;time;help;help'= {
+        }
+        &'netkit;serve'= {
+            cand --idle-timeout 'Close an echo, discard or chargen connection after SECS seconds without traffic (0: never)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'netkit;raw'= {
             cand -l 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT'
             cand --listen 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT'
@@ -216,8 +332,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --hexdump 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines'
             cand -e 'Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the character itself. Typed on a terminal, it opens the netkit> prompt (quit, close, send brk, send ip, status, help)'
             cand --escape 'Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the character itself. Typed on a terminal, it opens the netkit> prompt (quit, close, send brk, send ip, status, help)'
-            cand -w 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
-            cand --wait 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand -w 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
+            cand --wait 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended'
             cand --sni 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]'
             cand --ca 'Trust the certificates in FILE (PEM) instead of the system''s trust store'
             cand --alpn 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1'
@@ -307,6 +423,9 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand daytime 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
             cand discard 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
             cand echo 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+            cand chargen 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
+            cand time 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
+            cand serve 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process'
             cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
@@ -335,6 +454,21 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;echo;send'= {
         }
         &'netkit;help;echo;bench'= {
+        }
+        &'netkit;help;chargen'= {
+            cand serve 'Send RFC 864''s rotating lines to each client, as fast as it reads them'
+        }
+        &'netkit;help;chargen;serve'= {
+        }
+        &'netkit;help;time'= {
+            cand serve 'Serve the current time: four bytes to each client, then close'
+            cand get 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
+        }
+        &'netkit;help;time;serve'= {
+        }
+        &'netkit;help;time;get'= {
+        }
+        &'netkit;help;serve'= {
         }
         &'netkit;help;raw'= {
             cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'

@@ -29,6 +29,9 @@ complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print ve
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "chargen" -d 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "time" -d 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "serve" -d 'Serve several of inetd\'s internal services (echo, discard, daytime, chargen, time) from one process'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -75,7 +78,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -l udp -d 'Ask over UDP: one empty datagram, then wait for the reply'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -l offset -d 'Also print the offset of the server\'s clock from the local clock'
 complete -c netkit -n "__fish_netkit_using_subcommand daytime; and __fish_seen_subcommand_from get" -s 4 -d 'Use IPv4 addresses only'
@@ -166,7 +169,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s c -l count -d 'Send the message N times and print each round-trip time, like ping; Ctrl-C stops early with the summary' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s i -l interval -d 'Wait SECS seconds between messages with --count' -r -f
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -l udp -d 'Send over UDP'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from send" -s 6 -d 'Use IPv6 addresses only'
@@ -177,7 +180,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s s -l size -d 'Bytes in each message' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s d -l duration -d 'How long to measure' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l depth -d 'Messages in flight on each connection' -r -f
-complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l json -d 'Print the result as one JSON object'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -l udp -d 'Measure over UDP: a socket per connection, a datagram per message (at most 65507 bytes); an echo missing after 1 s is counted lost, not a failure'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from bench" -s 4 -d 'Use IPv4 addresses only'
@@ -189,6 +192,108 @@ complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subc
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
 complete -c netkit -n "__fish_netkit_using_subcommand echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Send RFC 864\'s rotating lines to each client, as fast as it reads them'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -s p -l port -d 'Port number or service name [default: 19]' -r -f -a "echo\t''
+discard\t''
+daytime\t''
+chargen\t''
+ftp\t''
+ssh\t''
+telnet\t''
+smtp\t''
+time\t''
+domain\t''
+http\t''
+pop3\t''
+ntp\t''
+imap\t''
+imap2\t''
+https\t''
+submission\t''
+imaps\t''
+pop3s\t''"
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after SECS seconds in which the client took nothing (0: never)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Send RFC 864\'s rotating lines to each client, as fast as it reads them'
+complete -c netkit -n "__fish_netkit_using_subcommand chargen; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and not __fish_seen_subcommand_from serve get help" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and not __fish_seen_subcommand_from serve get help" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and not __fish_seen_subcommand_from serve get help" -f -a "serve" -d 'Serve the current time: four bytes to each client, then close'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and not __fish_seen_subcommand_from serve get help" -f -a "get" -d 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and not __fish_seen_subcommand_from serve get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -s p -l port -d 'Port number or service name [default: 37]' -r -f -a "echo\t''
+discard\t''
+daytime\t''
+chargen\t''
+ftp\t''
+ssh\t''
+telnet\t''
+smtp\t''
+time\t''
+domain\t''
+http\t''
+pop3\t''
+ntp\t''
+imap\t''
+imap2\t''
+https\t''
+submission\t''
+imaps\t''
+pop3s\t''"
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -l udp -d 'Ask over UDP: an empty datagram, up to three times within -w, then wait for the reply'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -l offset -d 'Also print the offset of the server\'s clock from the local clock'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -l utc -d 'Print the time in UTC instead of local time (local time honours TZ)'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -s 4 -d 'Use IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -s 6 -d 'Use IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -l trace -d 'Narrate the socket\'s life on stderr, step by step'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the current time: four bytes to each client, then close'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from help" -f -a "get" -d 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
+complete -c netkit -n "__fish_netkit_using_subcommand time; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l idle-timeout -d 'Close an echo, discard or chargen connection after SECS seconds without traffic (0: never)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l max-connections -d 'Close new connections at once beyond this many open ones' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l udp-rate -d 'UDP replies allowed per source address per second' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s l -l listen -d 'Wait for one connection on PORT instead of connecting (with -u, for datagrams); with -U PATH, on that socket file, and no PORT' -r -f -a "echo\t''
 discard\t''
 daytime\t''
@@ -212,7 +317,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s U -l unix -d 'Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen, create it)' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s x -l hexdump -d 'Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s e -l escape -d 'Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the character itself. Typed on a terminal, it opens the netkit> prompt (quit, close, send brk, send ip, status, help)' -r -f
-complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s w -l wait -d 'Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long for a reply, raw that long in silence once stdin has ended' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l ca -d 'Trust the certificates in FILE (PEM) instead of the system\'s trust store' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -l alpn -d 'Offer these application protocols (ALPN), comma-separated: h2,http/1.1' -r -f
@@ -282,17 +387,23 @@ complete -c netkit -n "__fish_netkit_using_subcommand probe" -s h -l help -d 'Pr
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "chargen" -d 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "time" -d 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "serve" -d 'Serve several of inetd\'s internal services (echo, discard, daytime, chargen, time) from one process'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from discard" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "serve" -d 'Send every byte received back to its sender'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "send" -d 'Send messages to an echo server and print what comes back'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from echo" -f -a "bench" -d 'Measure an echo server: many connections, verified replies, rates and latency'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from chargen" -f -a "serve" -d 'Send RFC 864\'s rotating lines to each client, as fast as it reads them'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from time" -f -a "serve" -d 'Serve the current time: four bytes to each client, then close'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from time" -f -a "get" -d 'Ask a time server (RFC 868) for the time and print it as RFC 3339'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from raw" -f -a "probe" -d 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark netkit's echo and daytime servers against reference peers that
 # live in bench/ (a single-thread C epoll server and an idiomatic tokio
-# server) and against socat / ncat / xinetd where installed.
+# server) and against socat / ncat / xinetd where installed; and netkit's
+# chargen against xinetd's built-in one (MB/s to one reading client).
 #
 # Every server gets the same load, in interleaved rounds (round 1: each
 # server in turn, round 2: again, ...) so slow drift of the machine hits all
@@ -22,7 +23,7 @@ LIB=$BENCH/benchlib.py
 # Defaults (each can also be set from the environment).
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
-SCENARIOS=${SCENARIOS:-echo-50x64,echo-500x64,echo-50x4096,echo-500x4096,daytime,idle}
+SCENARIOS=${SCENARIOS:-echo-50x64,echo-500x64,echo-50x4096,echo-500x4096,daytime,idle,chargen}
 SERVERS=${SERVERS:-netkit,c-epoll,tokio,xinetd,socat,ncat}
 # Forking servers would need 10,000 processes for the idle test (and
 # pid_max is 32768 here), so by default only the event-loop servers get it.
@@ -64,7 +65,7 @@ usage: scripts/bench.sh [options]
   --rounds N          interleaved rounds per scenario (default $ROUNDS)
   --duration SECS     load duration of each run (default $DURATION)
   --scenarios LIST    comma list from: echo-CONNSxBYTES (e.g. echo-50x64),
-                      daytime, idle   (default $SCENARIOS)
+                      daytime, idle, chargen   (default $SCENARIOS)
   --servers LIST      comma list from: netkit,c-epoll,tokio,xinetd,socat,ncat;
                       netkit-N is netkit with --threads N
   --idle-servers LIST servers that get the idle test (default $IDLE_SERVERS)
@@ -239,6 +240,8 @@ server_cmd() {
       [[ $name == netkit-* ]] && threads=(--threads "${name#netkit-}")
       # shellcheck disable=SC2206  # intentional word splitting
       CMD=("$NETKIT_BIN" "$mode" serve --bind 127.0.0.1 --port "$port" -q "${threads[@]}" $NETKIT_LIMIT_ARGS) ;;
+    c-epoll | tokio | socat | ncat)
+      if [[ $mode == chargen ]]; then SKIP_REASON="no chargen server"; return 1; fi ;;&
     c-epoll)
       [[ -x $TARGET/c-epoll-echo ]] || { SKIP_REASON="C server not built"; return 1; }
       CMD=("$TARGET/c-epoll-echo" "$mode" "$port") ;;
@@ -262,8 +265,8 @@ server_cmd() {
       CMD=("$NCAT" -l 127.0.0.1 "$port" -k -m 20000 --exec "$prog") ;;
     xinetd)
       [[ -n $XINETD ]] || { SKIP_REASON="xinetd not installed"; return 1; }
-      # Built-in services: echo forks per connection, daytime answers
-      # in-process. The service must carry the builtin's name; UNLISTED lets
+      # Built-in services: echo and chargen fork per connection, daytime
+      # answers in-process. The service must carry the builtin's name; UNLISTED lets
       # it sit on our port instead of 7/13. Rate limits and per-connection
       # logging are off so xinetd's defaults (cps = 50 10) don't throttle.
       cat >"$dir/xinetd.conf" <<EOF
@@ -324,6 +327,7 @@ run_one() {
     echo-*x*) mode="echo"; conns=${sc#echo-}; conns=${conns%x*}; size=${sc##*x} ;;
     daytime) mode=daytime ;;
     idle) mode="echo" ;;
+    chargen) mode=chargen ;;
     *) die "unknown scenario $sc" ;;
   esac
   dir=$RUN_DIR/r$round-$sc-$sv
@@ -376,6 +380,10 @@ run_one() {
     idle)
       cmd=("$LOADGEN" idle 127.0.0.1 "$port" --connections "$IDLE_CONNS" --hold "$IDLE_HOLD" --json)
       limit=$((IDLE_HOLD + 120)) ;;
+    chargen)
+      # one client reading as fast as it can: the server's stream, not its concurrency
+      cmd=("$LOADGEN" chargen 127.0.0.1 "$port" --connections 1 --duration "$DURATION" --json)
+      limit=$(awk -v d="$DURATION" 'BEGIN{print d+30}') ;;
   esac
 
   local busy0 busy1 rc=0
@@ -422,7 +430,7 @@ IFS=, read -r -a SV_LIST <<<"$SERVERS"
 IFS=, read -r -a IDLE_LIST <<<"$IDLE_SERVERS"
 IFS=, read -r -a SKIP_LIST <<<"$SKIP_PAIRS"
 for sc in "${SC_LIST[@]}"; do
-  [[ $sc =~ ^(echo-[1-9][0-9]*x[1-9][0-9]*|daytime|idle)$ ]] || die "unknown scenario '$sc' (see --help)"
+  [[ $sc =~ ^(echo-[1-9][0-9]*x[1-9][0-9]*|daytime|idle|chargen)$ ]] || die "unknown scenario '$sc' (see --help)"
 done
 # Without an echo load generator the echo scenarios would start and stop
 # every server for nothing: drop them up front, loudly.
@@ -454,7 +462,7 @@ fi
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), kernel $(uname -r)."
   echo "Medians of $ROUNDS interleaved round(s), ${DURATION} s per run; echo runs keep one message in flight per connection."
   echo "Server and load generator share the same $(nproc) cores: every number is a server+client figure, and a fast server is capped by the client's own CPU (compare the two CPU columns with $(nproc) × ${DURATION} s)."
-  echo "Echo load generator: \`$NETKIT_BENCH_CLIENT\`; daytime/idle: \`daytime-load\` ($DAYTIME_LOAD_ARGS; idle: $IDLE_CONNS connections held ${IDLE_HOLD} s, then one 64-byte echo each)."
+  echo "Echo load generator: \`$NETKIT_BENCH_CLIENT\`; daytime/idle: \`daytime-load\` ($DAYTIME_LOAD_ARGS; idle: $IDLE_CONNS connections held ${IDLE_HOLD} s, then one 64-byte echo each); chargen: \`daytime-load chargen\`, one connection read with a 1 MiB buffer for ${DURATION} s (MB/s; CPU µs/op is per MB)."
   echo "VmHWM: peak RSS from /proc/PID/status; for forking servers the sum over the live process tree at its sampled peak (shared pages are counted once per process, so it overstates real use; PSS in the notes does not). CPU: utime+stime of the server incl. reaped children."
   echo "Machine busy ${PRE_BUSY}% just before the benchmark. Raw runs: $TSV"
 } >"$RUN_DIR/notes.txt"

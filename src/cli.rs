@@ -6,10 +6,12 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::net::addr::{BadPorts, PortRange};
+use crate::service::internal::Kind;
 use crate::timefmt::Format;
 
 /// One executable for the classic network services and clients: daytime (RFC 867),
-/// echo (RFC 862), discard (RFC 863) and a raw line client that replaces telnet and nc.
+/// echo (RFC 862), discard (RFC 863), chargen (RFC 864), time (RFC 868) and a raw line client
+/// that replaces telnet and nc.
 #[derive(Debug, Parser)]
 #[command(
     name = "netkit",
@@ -32,9 +34,10 @@ fn exit_codes() -> String {
     format!(
         "Exit codes: {}. Every failure is one line on stderr, such as: netkit: cannot connect \
          to 127.0.0.1:55555: connection refused\n\n\
-         Environment: TZ sets the local time zone of daytime lines. LISTEN_PID and LISTEN_FDS \
-         (systemd socket activation) hand listening sockets to a server, which then serves \
-         them instead of binding.",
+         Environment: TZ sets the local time zone of daytime lines and time get. LISTEN_PID and \
+         LISTEN_FDS (systemd socket activation) hand listening sockets to a server, which then \
+         serves them instead of binding; netkit serve gives each to a service by its name in \
+         LISTEN_FDNAMES or by its port.",
         codes.join("; ")
     )
 }
@@ -114,6 +117,30 @@ Examples: printf 'hello\\n' | netkit raw -u 127.0.0.1 55555 (a datagram and its 
 raw -U /var/run/docker.sock; netkit raw --listen -U /tmp/netkit.sock; netkit raw --listen 5555 -k \
 (like nc -lk); netkit raw -x - 127.0.0.1 80 (the bytes both ways in hex on stderr).";
 
+const CHARGEN_NOTES: &str = "\
+Each connection gets RFC 864's pattern from its first line on: the 95 printable ASCII \
+characters from space to ~ as a ring, line i being the 72 characters from position i mod 95, \
+each line ending in CR LF. The lines go on until the client closes the connection (a client that \
+only shuts down its side may still be reading), and they are made only as fast as the client \
+reads: a client that never reads costs its socket buffers and no CPU, and nothing of it waits in \
+netkit. Whatever a client sends is dropped. A datagram gets one datagram back: the pattern's \
+first 0 to 512 bytes, the length drawn at random as RFC 864 has it.";
+
+const TIME_NOTES: &str = "\
+Each client gets four bytes, the seconds since 1900-01-01 00:00 UTC as a big-endian number, and \
+the connection is closed; a datagram of any content gets the four bytes back. The count wraps \
+in 2036 (clients read values below 2^31 as the next era).";
+
+const SERVE_NOTES: &str = "\
+Each SERVICE is echo (port 7), discard (9), daytime (13), chargen (19) or time (37), served as \
+its own command serves it (daytime in the ctime form, local time), on its well-known port or on \
+PORT (a number or a service name; 0 picks a free one). One set of event loops serves them all; \
+the server options and --tcp/--udp apply to every one, and each log line names its service. \
+Under --inetd, give one SERVICE. Sockets handed over by systemd go to the service whose name \
+they carry (FileDescriptorName=echo, or a socket unit named echo.socket), else to the service \
+whose port they are bound to; a socket that fits none is an error, and a service that gets none \
+is not served (a warning says so).";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daytime protocol (RFC 867): serve the time as one line, or ask a server for it.
@@ -131,6 +158,21 @@ pub enum Command {
         #[command(subcommand)]
         action: EchoCommand,
     },
+    /// Character generator (RFC 864): a server that sends lines of text for as long as the
+    /// client reads.
+    Chargen {
+        #[command(subcommand)]
+        action: ChargenCommand,
+    },
+    /// Time protocol (RFC 868): serve the time as four bytes, or ask a server for it.
+    Time {
+        #[command(subcommand)]
+        action: TimeCommand,
+    },
+    /// Serve several of inetd's internal services (echo, discard, daytime, chargen, time) from
+    /// one process.
+    #[command(after_long_help = format!("{SERVE_NOTES}\n\n{SERVER_NOTES}"))]
+    Serve(ServeArgs),
     /// Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc.
     #[command(after_long_help = format!("{RAW_NOTES}\n\n{TLS_NOTES}"))]
     Raw(RawArgs),
@@ -177,6 +219,22 @@ pub enum DiscardCommand {
     /// Read and drop whatever clients send; send nothing back.
     #[command(after_long_help = format!("{DISCARD_NOTES}\n\n{SERVER_NOTES}"))]
     Serve(DiscardServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChargenCommand {
+    /// Send RFC 864's rotating lines to each client, as fast as it reads them.
+    #[command(after_long_help = format!("{CHARGEN_NOTES}\n\n{SERVER_NOTES}"))]
+    Serve(ChargenServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimeCommand {
+    /// Serve the current time: four bytes to each client, then close.
+    #[command(after_long_help = format!("{TIME_NOTES}\n\n{SERVER_NOTES}"))]
+    Serve(TimeServeArgs),
+    /// Ask a time server (RFC 868) for the time and print it as RFC 3339.
+    Get(TimeGetArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,7 +298,7 @@ pub struct ClientArgs {
     /// Use IPv6 addresses only.
     #[arg(short = '6')]
     pub ipv6: bool,
-    /// Give up connecting after SECS seconds (0: never); daytime and echo also wait that long
+    /// Give up connecting after SECS seconds (0: never); daytime, time and echo also wait that long
     /// for a reply, raw that long in silence once stdin has ended.
     #[arg(short = 'w', long = "wait", value_name = "SECS", value_parser = parse_secs)]
     pub wait: Option<Duration>,
@@ -300,6 +358,78 @@ pub struct DiscardServeArgs {
     #[arg(short, long, value_parser = parse_port)]
     pub port: Option<u16>,
     /// Close a connection after SECS seconds without traffic (0: never).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub idle_timeout: u64,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ChargenServeArgs {
+    /// Port number or service name [default: 19].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Close a connection after SECS seconds in which the client took nothing (0: never).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub idle_timeout: u64,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimeServeArgs {
+    /// Port number or service name [default: 37].
+    #[arg(short, long, value_parser = parse_port)]
+    pub port: Option<u16>,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = TIME_GET_NOTES)]
+pub struct TimeGetArgs {
+    /// Server name, IPv4 or IPv6 address.
+    pub host: String,
+    /// Port number or service name [default: 37].
+    #[arg(value_parser = parse_port)]
+    pub port: Option<u16>,
+    /// Ask over UDP: an empty datagram, up to three times within -w, then wait for the reply.
+    #[arg(long)]
+    pub udp: bool,
+    /// Also print the offset of the server's clock from the local clock.
+    #[arg(long)]
+    pub offset: bool,
+    /// Print the time in UTC instead of local time (local time honours TZ).
+    #[arg(long)]
+    pub utc: bool,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+const TIME_GET_NOTES: &str = "\
+Prints one line, the server's time in RFC 3339 (2026-11-25T12:31:40+01:00, or with --utc \
+2026-11-25T11:31:40Z). The four bytes count seconds since 1900 and wrap in 2036: values below \
+2^31 are read as the era after the wrap, so the line is right from 1968 to 2104. -w (default 5 s) \
+bounds the whole exchange, connecting included. With --offset, a second line says how far the \
+server's clock is from the local one, offset: +1.234 s, positive when the server is ahead; the \
+server's count is truncated to the second, so half a second is added.";
+
+/// One service of `netkit serve` and the port asked for it.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceSpec {
+    pub kind: Kind,
+    /// `None`: the well-known port.
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The services to serve, each on its well-known port or on PORT: echo, discard, daytime,
+    /// chargen, time.
+    #[arg(required = true, value_name = "SERVICE[:PORT]", value_parser = parse_service)]
+    pub services: Vec<ServiceSpec>,
+    /// Close an echo, discard or chargen connection after SECS seconds without traffic
+    /// (0: never).
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub idle_timeout: u64,
     #[command(flatten)]
@@ -566,6 +696,22 @@ pub fn parse_port(text: &str) -> Result<u16, String> {
     crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
 }
 
+/// `SERVICE` or `SERVICE:PORT`, for `netkit serve`.
+fn parse_service(text: &str) -> Result<ServiceSpec, String> {
+    let (name, port) = match text.split_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (text, None),
+    };
+    let kind = Kind::from_name(name).ok_or_else(|| {
+        format!("unknown service '{name}': not echo, discard, daytime, chargen or time")
+    })?;
+    let port = match port {
+        Some(port) => Some(parse_port(port).map_err(|why| format!("the port '{port}' {why}"))?),
+        None => None,
+    };
+    Ok(ServiceSpec { kind, port })
+}
+
 /// A port, a service name or a range `LOW-HIGH`.
 pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
     crate::net::addr::parse_port_range(text).map_err(|bad| match bad {
@@ -681,9 +827,12 @@ mod tests {
                 crate::cmd::raw::UDP_WAIT.as_secs()
             ),
         ];
-        let cases: [(&[&str], &[String]); 6] = [
+        let cases: [(&[&str], &[String]); 9] = [
             (&["daytime", "serve"], &server),
             (&["discard", "serve"], &server),
+            (&["chargen", "serve"], &server),
+            (&["time", "serve"], &server),
+            (&["serve"], &server),
             (&["echo", "serve"], &server),
             (&["echo", "serve"], &echo),
             (&["echo", "bench"], &bench),

@@ -121,6 +121,31 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "send it something; its closed line counts the bytes",
     ),
     (
+        "netkit-chargen-serve",
+        "netkit chargen serve --port 55019 --tcp --udp",
+        "send RFC 864's rotating lines to each client, as fast as it reads them",
+    ),
+    (
+        "netkit-chargen-serve",
+        "netkit raw 127.0.0.1 55019 | head -n 3",
+        "its first three lines",
+    ),
+    (
+        "netkit-time-serve",
+        "netkit time serve --port 55037 --tcp --udp",
+        "serve the time as RFC 868's four bytes, over TCP and UDP",
+    ),
+    (
+        "netkit-time-get",
+        "netkit time get time.nist.gov --offset",
+        "a server's time in RFC 3339, and how far the local clock is from it",
+    ),
+    (
+        "netkit-serve",
+        "netkit serve echo:10007 daytime:10013 chargen:10019 discard:10009 time:10037 --tcp --udp",
+        "all of inetd's internal services from one process, on ports that need no privilege",
+    ),
+    (
         "netkit-echo-serve",
         "netkit echo serve --port 55555 --tcp --udp",
         "echo every byte back, over TCP and UDP",

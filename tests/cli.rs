@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "cli/chargen.rs"]
+mod chargen;
 #[path = "cli/daytime.rs"]
 mod daytime;
 #[path = "cli/discard.rs"]
@@ -21,5 +23,9 @@ mod raw_escape;
 mod raw_transports;
 #[path = "cli/tls.rs"]
 mod tls;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/time.rs"]
+mod time;
 #[path = "cli/udp.rs"]
 mod udp;

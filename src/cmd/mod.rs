@@ -1,19 +1,24 @@
 //! Subcommands: one arm per command; what clients share. Servers start in `server`.
 
+mod chargen;
 mod completions;
 mod daytime;
 mod discard;
 mod echo;
 mod probe;
 pub(crate) mod raw;
+mod serve;
 mod server;
+mod time;
 mod tls;
 
 pub use server::GRACE;
 
 use std::time::Duration;
 
-use crate::cli::{ClientArgs, Command, DaytimeCommand, DiscardCommand, EchoCommand};
+use crate::cli::{
+    ChargenCommand, ClientArgs, Command, DaytimeCommand, DiscardCommand, EchoCommand, TimeCommand,
+};
 use crate::error::{Error, Result};
 use std::net::TcpStream;
 
@@ -44,6 +49,16 @@ pub fn run(command: Command) -> Result<()> {
         Command::Discard {
             action: DiscardCommand::Serve(args),
         } => discard::serve(args),
+        Command::Chargen {
+            action: ChargenCommand::Serve(args),
+        } => chargen::serve(args),
+        Command::Time {
+            action: TimeCommand::Serve(args),
+        } => time::serve(args),
+        Command::Time {
+            action: TimeCommand::Get(args),
+        } => time::get(args),
+        Command::Serve(args) => serve::run(args),
         Command::Raw(args) => raw::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Completions(args) => completions::run(args),

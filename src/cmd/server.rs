@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use crate::cli::ServerArgs;
 use crate::error::{Error, Result};
+use crate::net::inetd;
 use crate::net::serve::bind::Listen;
 use crate::net::serve::{Limits, Server, Service, Site, Stopper};
-use crate::net::{inetd, socket};
+use crate::net::socket::{self, Sockets};
 use crate::{info, log, warn};
 
 /// Sessions still open get this long after SIGINT, SIGTERM or SIGHUP.
@@ -29,39 +30,50 @@ pub fn idle_timeout(secs: u64) -> Option<Duration> {
     (secs > 0).then(|| Duration::from_secs(secs))
 }
 
+/// One service of a server and the port it binds when systemd hands nothing over.
+pub struct Entry<S> {
+    pub service: S,
+    pub port: u16,
+}
+
 /// Serves `service` as the server options say, until a signal: under `--inetd`, what inetd
 /// handed over; otherwise on the sockets systemd handed over, or on its own bound ones.
 pub fn run<S: Service>(service: S, args: &ServerArgs, settings: Settings) -> Result<()> {
+    let port = settings.port.unwrap_or(settings.default_port);
+    let ignored =
+        (settings.port.is_some() || args.bind.is_some()).then_some("--port and --bind are");
+    let entries = vec![Entry { service, port }];
+    run_all(entries, args, settings.idle_timeout, ignored)
+}
+
+/// Serves several services from one set of event loops, each on its own port, as `run` does
+/// one. Sockets handed over by systemd go to the services by name or port (see `assign`);
+/// then a warning says what is `ignored` ("--bind is").
+pub fn run_all<S: Service>(
+    mut entries: Vec<Entry<S>>,
+    args: &ServerArgs,
+    idle_timeout: Option<Duration>,
+    ignored: Option<&str>,
+) -> Result<()> {
     if args.inetd {
         // stderr is the client's socket too under inetd: a log line would reach the client
         log::silence();
-        return inetd::serve(&service, args.udp, args.udp_rate, settings.idle_timeout);
+        if entries.len() != 1 {
+            return Err(Error::Failed(
+                "--inetd serves one service: give one SERVICE".into(),
+            ));
+        }
+        let service = &entries[0].service;
+        return inetd::serve(service, args.udp, args.udp_rate, idle_timeout);
     }
     log::set_verbosity(args.quiet, args.verbose);
-    let name = service.name();
+    // a line about the whole server names its service, or "serve" for several
+    let name = match &entries[..] {
+        [one] => one.service.name(),
+        _ => "serve",
+    };
     let loops = args.threads.map_or_else(default_loops, usize::from).max(1);
-    let sockets =
-        match socket::inherited_sockets().map_err(|e| Error::io("cannot use LISTEN_FDS", e))? {
-            Some(inherited) => {
-                if settings.port.is_some() || args.bind.is_some() {
-                    warn!(
-                        name,
-                        "using the sockets systemd handed over; --port and --bind are ignored"
-                    );
-                }
-                inherited
-                    .share(loops)
-                    .map_err(|e| Error::io("cannot share the sockets handed over", e))?
-            }
-            None => Listen {
-                bind: args.bind.as_deref(),
-                port: settings.port.unwrap_or(settings.default_port),
-                backlog: args.backlog,
-                tcp: args.tcp || !args.udp,
-                udp: args.udp,
-            }
-            .bind(loops)?,
-        };
+    let sets = sockets(&entries, args, loops, ignored, name)?;
     match socket::raise_fd_limit() {
         // each connection takes a descriptor; some are needed besides
         Ok(limit) if (args.max_connections as u64).saturating_add(64) > limit => warn!(
@@ -77,31 +89,143 @@ pub fn run<S: Service>(service: S, args: &ServerArgs, settings: Settings) -> Res
             crate::error::reason(&err)
         ),
     }
-    for listener in &sockets[0].tcp {
-        let bound = listener
-            .local_addr()
-            .map_err(|e| Error::io("cannot read the bound address", e))?;
-        info!(name, "listening on {bound}");
-    }
-    for socket in &sockets[0].udp {
-        let bound = socket
-            .local_addr()
-            .map_err(|e| Error::io("cannot read the bound address", e))?;
-        info!(name, "listening on {bound} (udp)");
+    let mut sites = Vec::with_capacity(entries.len());
+    for (entry, sockets) in entries.drain(..).zip(sets) {
+        log_listening(entry.service.name(), &sockets[0])?;
+        sites.push(Site {
+            service: entry.service,
+            sockets,
+        });
     }
     let server = Server::new(Limits {
         max_connections: args.max_connections,
         max_per_source: args.max_per_source,
         udp_rate: args.udp_rate,
-        idle_timeout: settings.idle_timeout,
+        idle_timeout,
         grace: GRACE,
     });
     stop_on_signals(server.stopper(), name)?;
     server
-        .run(vec![Site { service, sockets }])
+        .run(sites)
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())
+}
+
+/// Each entry's sockets, one set per loop: those systemd handed over, or bound here.
+fn sockets<S: Service>(
+    entries: &[Entry<S>],
+    args: &ServerArgs,
+    loops: usize,
+    ignored: Option<&str>,
+    name: &'static str,
+) -> Result<Vec<Vec<Sockets>>> {
+    let handed = socket::handed_sockets().map_err(|e| Error::io("cannot use LISTEN_FDS", e))?;
+    let Some(handed) = handed else {
+        let bind = |entry: &Entry<S>| {
+            Listen {
+                bind: args.bind.as_deref(),
+                port: entry.port,
+                backlog: args.backlog,
+                tcp: args.tcp || !args.udp,
+                udp: args.udp,
+            }
+            .bind(loops)
+        };
+        return entries.iter().map(bind).collect();
+    };
+    if let Some(ignored) = ignored {
+        warn!(
+            name,
+            "using the sockets systemd handed over; {ignored} ignored"
+        );
+    }
+    let mut sets = Vec::with_capacity(entries.len());
+    for (entry, sockets) in entries.iter().zip(assign(entries, handed)?) {
+        if sockets.tcp.is_empty() && sockets.udp.is_empty() {
+            warn!(
+                entry.service.name(),
+                "no socket handed over is for it (by name or port {}); not served", entry.port
+            );
+        }
+        let shared = sockets
+            .share(loops)
+            .map_err(|e| Error::io("cannot share the sockets handed over", e))?;
+        sets.push(shared);
+    }
+    Ok(sets)
+}
+
+/// The `listening on` lines of one service, with the addresses actually bound.
+fn log_listening(name: &'static str, sockets: &Sockets) -> Result<()> {
+    for listener in &sockets.tcp {
+        let bound = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the bound address", e))?;
+        info!(name, "listening on {bound}");
+    }
+    for socket in &sockets.udp {
+        let bound = socket
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the bound address", e))?;
+        info!(name, "listening on {bound} (udp)");
+    }
+    Ok(())
+}
+
+/// Gives each socket systemd handed over to the entry it is for, in the entries' order.
+///
+/// One entry takes them all. With several, a socket goes to the service its name names
+/// (`echo`, or the socket unit's `echo.socket`), the one on its port among those if the name
+/// is shared; a socket without such a name goes to the entry of its port. A socket that fits
+/// no entry is an error.
+fn assign<S: Service>(entries: &[Entry<S>], handed: Vec<socket::Handed>) -> Result<Vec<Sockets>> {
+    let mut sets: Vec<Sockets> = entries.iter().map(|_| Sockets::default()).collect();
+    if let [_] = entries {
+        for one in handed {
+            sets[0].tcp.extend(one.sockets.tcp);
+            sets[0].udp.extend(one.sockets.udp);
+        }
+        return Ok(sets);
+    }
+    for one in handed {
+        let port = one
+            .sockets
+            .tcp
+            .first()
+            .map(|l| l.local_addr())
+            .or_else(|| one.sockets.udp.first().map(|s| s.local_addr()))
+            .transpose()
+            .map_err(|e| Error::io("cannot read the address of a socket handed over", e))?
+            .map_or(0, |a| a.port());
+        let named: Vec<usize> = (0..entries.len())
+            .filter(|&i| {
+                let service = entries[i].service.name();
+                one.name.as_deref().is_some_and(|name| {
+                    name == service || name.strip_suffix(".socket") == Some(service)
+                })
+            })
+            .collect();
+        let on_port = |i: &usize| entries[*i].port == port;
+        let chosen = match named.iter().find(|i| on_port(i)).or(named.first()) {
+            Some(&i) => Some(i),
+            None => (0..entries.len()).find(on_port),
+        };
+        let Some(i) = chosen else {
+            let name = one
+                .name
+                .as_deref()
+                .map_or(String::new(), |n| format!(" named '{n}'"));
+            return Err(Error::Failed(format!(
+                "the socket handed over as descriptor {}{name} on port {port} is for none of \
+                 the services: name it after one (FileDescriptorName=) or give SERVICE:{port}",
+                one.fd
+            )));
+        };
+        sets[i].tcp.extend(one.sockets.tcp);
+        sets[i].udp.extend(one.sockets.udp);
+    }
+    Ok(sets)
 }
 
 /// One event loop per core but one, and at least one. Loopback and NIC work of the kernel is

@@ -293,6 +293,29 @@ fn nonblocking(addr: SocketAddr, kind: Type, protocol: Protocol) -> io::Result<S
 /// The variables are removed so that nothing started later takes them for its own.
 /// Datagram sockets are left alone until UDP is served.
 pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
+    Ok(handed_sockets()?.map(|handed| {
+        let mut all = Sockets::default();
+        for one in handed {
+            all.tcp.extend(one.sockets.tcp);
+            all.udp.extend(one.sockets.udp);
+        }
+        all
+    }))
+}
+
+/// One socket systemd handed over, with the name it was given (`LISTEN_FDNAMES`, from
+/// `FileDescriptorName=` or the socket unit's name).
+#[derive(Debug)]
+pub struct Handed {
+    pub fd: std::os::fd::RawFd,
+    pub name: Option<String>,
+    /// The one socket, as TCP or as UDP.
+    pub sockets: Sockets,
+}
+
+/// The sockets systemd handed over, one by one with their names, as `inherited_sockets`
+/// takes them.
+pub fn handed_sockets() -> io::Result<Option<Vec<Handed>>> {
     use std::os::fd::{FromRawFd, RawFd};
     const FIRST: RawFd = 3;
     let ours = std::env::var("LISTEN_PID")
@@ -306,11 +329,14 @@ pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
     let (true, Some(count @ 1..=1024)) = (ours, count) else {
         return Ok(None);
     };
+    let names = std::env::var("LISTEN_FDNAMES").unwrap_or_default();
+    let mut names = names.split(':').map(str::to_owned);
     for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] {
         std::env::remove_var(name);
     }
-    let mut sockets = Sockets::default();
+    let mut handed = Vec::new();
     for fd in FIRST..FIRST + count {
+        let name = names.next().filter(|n| !n.is_empty());
         // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
             return Err(io::Error::other(format!("descriptor {fd} is not open")));
@@ -320,6 +346,7 @@ pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
         let socket = unsafe { Socket::from_raw_fd(fd) };
         socket.set_cloexec(true)?;
         let kind = socket.r#type()?;
+        let mut sockets = Sockets::default();
         if kind == Type::STREAM && socket.is_listener()? {
             sockets.tcp.push(socket.into());
         } else if kind == Type::DGRAM && matches!(socket.domain()?, Domain::IPV4 | Domain::IPV6) {
@@ -327,14 +354,16 @@ pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
         } else {
             // not ours to serve: keep it open rather than close what systemd owns
             std::mem::forget(socket);
+            continue;
         }
+        handed.push(Handed { fd, name, sockets });
     }
-    if sockets.tcp.is_empty() && sockets.udp.is_empty() {
+    if handed.is_empty() {
         return Err(io::Error::other(
             "no listening stream or datagram socket among the descriptors handed over",
         ));
     }
-    Ok(Some(sockets))
+    Ok(Some(handed))
 }
 
 /// Raises the soft limit on open descriptors to the hard limit, and returns it: a server at

@@ -39,11 +39,23 @@ pub enum Service {
     NetkitEcho,
     /// `netkit echo serve --inetd --udp`, handed the bound datagram socket (dgram, wait).
     NetkitUdpEcho,
+    /// xinetd's built-in chargen (stream).
+    Chargen,
+    /// xinetd's built-in time (stream).
+    Time,
+    /// xinetd's built-in time over UDP (dgram).
+    TimeUdp,
 }
 
 impl Service {
     fn udp(self) -> bool {
-        self == Service::NetkitUdpEcho
+        matches!(self, Service::NetkitUdpEcho | Service::TimeUdp)
+    }
+
+    /// Built-ins that inetutils-inetd serves only on the port /etc/services gives their name
+    /// (see `Inetd::start_inetutils_builtin`).
+    fn xinetd_only(self) -> bool {
+        matches!(self, Service::Chargen | Service::Time | Service::TimeUdp)
     }
 
     /// The program and its argv (argv[0] first) for an external netkit service.
@@ -92,6 +104,12 @@ impl Inetd {
                 }
             },
         };
+        if flavor == Flavor::Inetutils && service.xinetd_only() {
+            return skip(&format!(
+                "inetutils-inetd serves its built-in {service:?} only on the well-known port \
+                 (apt-get install xinetd)"
+            ));
+        }
         let root = is_root();
         let telnetd = if service == Service::Telnet {
             let Some(path) = find_program(&["in.telnetd", "telnetd"]) else {
@@ -121,6 +139,48 @@ impl Inetd {
         }
         panic!(
             "{} is installed but failed to serve {service:?} after {ATTEMPTS} attempts:\n{}",
+            inetd.display(),
+            failures.join("\n")
+        );
+    }
+
+    /// inetutils-inetd serving its own built-in `name` (`chargen`, `time`, ...) on a free port of
+    /// 127.0.0.1, over UDP when `udp`. It finds internal services by name in /etc/services, so
+    /// it runs in a mount namespace of its own (`unshare -m`, as root) where a private services
+    /// file, bind-mounted over /etc/services, gives the name that port.
+    ///
+    /// The binary is `$NETKIT_INETUTILS_INETD` (`.ci/run` unpacks the package there: it
+    /// conflicts with xinetd's), else `inetutils-inetd` on PATH. None, after a "skipped:"
+    /// line, without it, without root or without `unshare`; a failure instead when
+    /// `NETKIT_REQUIRE_PEERS=1`.
+    pub fn start_inetutils_builtin(name: &str, udp: bool) -> Option<Inetd> {
+        let inetd = std::env::var_os("NETKIT_INETUTILS_INETD")
+            .map(PathBuf::from)
+            .filter(|path| is_executable(path))
+            .or_else(|| find_program(&["inetutils-inetd"]));
+        let Some(inetd) = inetd else {
+            return skip(
+                "no inetutils-inetd (bash .ci/run unpacks it and sets NETKIT_INETUTILS_INETD)",
+            );
+        };
+        let Some(unshare) = find_program(&["unshare"]) else {
+            return skip("no unshare(1) to give inetutils-inetd a services file of its own");
+        };
+        if !is_root() {
+            return skip("inetutils-inetd's built-ins on a free port need root (unshare -m)");
+        }
+        let mut failures = Vec::new();
+        for attempt in 1..=ATTEMPTS {
+            match launch_builtin(&unshare, &inetd, name, udp) {
+                Ok(server) => return Some(server),
+                Err(Failure::Retry(why)) => failures.push(format!("attempt {attempt}: {why}")),
+                Err(Failure::Fatal(why)) => {
+                    panic!("{} failed to serve {name}: {why}", inetd.display())
+                }
+            }
+        }
+        panic!(
+            "{} failed to serve {name} after {ATTEMPTS} attempts:\n{}",
             inetd.display(),
             failures.join("\n")
         );
@@ -246,6 +306,50 @@ fn launch(
     Ok(server)
 }
 
+fn launch_builtin(unshare: &Path, inetd: &Path, name: &str, udp: bool) -> Result<Inetd, Failure> {
+    let fatal = |what: &str, e: std::io::Error| Failure::Fatal(format!("cannot {what}: {e}"));
+    let dir = make_dir().map_err(|e| fatal("create temp dir", e))?;
+    let port = free_port(udp).map_err(|e| fatal("find a free port", e))?;
+    let services = dir.join("services");
+    fs::write(
+        &services,
+        format!("{name}\t{port}/tcp\n{name}\t{port}/udp\n"),
+    )
+    .map_err(|e| fatal("write the services file", e))?;
+    let conf = dir.join("inetd.conf");
+    let kind = if udp {
+        "dgram udp wait"
+    } else {
+        "stream tcp nowait"
+    };
+    fs::write(&conf, format!("127.0.0.1:{name} {kind} root internal\n"))
+        .map_err(|e| fatal("write the config", e))?;
+    let stdout = fs::File::create(dir.join("stdout.log")).map_err(|e| fatal("log", e))?;
+    let stderr = fs::File::create(dir.join("stderr.log")).map_err(|e| fatal("log", e))?;
+    // the mount lives and dies with the namespace; exec keeps the pid the child's
+    let script = "mount --bind \"$1\" /etc/services && exec \"$2\" -d --pidfile=\"$3\" \"$4\"";
+    let child = Command::new(unshare)
+        .args(["-m", "sh", "-c", script, "sh"])
+        .arg(&services)
+        .arg(inetd)
+        .arg(dir.join("inetd.pid"))
+        .arg(&conf)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| fatal("spawn unshare", e))?;
+    let mut server = Inetd {
+        child,
+        port,
+        dir,
+        flavor: Flavor::Inetutils,
+        udp,
+    };
+    wait_ready(&mut server)?;
+    Ok(server)
+}
+
 /// Waits until the child itself listens on the port. Checking ownership via
 /// /proc rather than connecting means a probe neither consumes a service
 /// session (a telnetd + login per probe) nor mistakes a stranger that took
@@ -309,6 +413,18 @@ fn xinetd_conf(service: Service, port: u16, telnetd: Option<&Path>, root: bool) 
             "echo",
             "type = INTERNAL UNLISTED\n\tid = echo-stream\n".to_string(),
         ),
+        (Service::Chargen, _) => (
+            "chargen",
+            "type = INTERNAL UNLISTED\n\tid = chargen-stream\n".to_string(),
+        ),
+        (Service::Time, _) => (
+            "time",
+            "type = INTERNAL UNLISTED\n\tid = time-stream\n".to_string(),
+        ),
+        (Service::TimeUdp, _) => (
+            "time",
+            "type = INTERNAL UNLISTED\n\tid = time-dgram\n".to_string(),
+        ),
         (Service::Telnet, Some(telnetd)) => (
             "netkit-telnet",
             format!("type = UNLISTED\n\tserver = {}\n", telnetd.display()),
@@ -367,6 +483,9 @@ fn inetutils_conf(
             format!("/bin/sh sh {}", script.display())
         }
         (Service::Echo, _) => "/bin/cat cat".to_string(),
+        (Service::Chargen | Service::Time | Service::TimeUdp, _) => {
+            unreachable!("start() skips the built-ins inetutils-inetd cannot move")
+        }
         (Service::Telnet, Some(telnetd)) => format!("{} telnetd", telnetd.display()),
         (Service::Telnet, None) => unreachable!("start() checks for telnetd"),
         (netkit, _) => netkit.netkit_argv().expect("a netkit service"),

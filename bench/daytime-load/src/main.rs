@@ -11,6 +11,10 @@
 //!       Open N connections, keep them idle for --hold seconds, then send one
 //!       BYTES-sized message on every connection and verify the echo.
 //!
+//!   daytime-load chargen HOST PORT [--connections N] [--duration SECS] [--json]
+//!       Read what a chargen server sends on N connections (a thread each) as fast
+//!       as it comes, for SECS seconds: MB/s to a reading client.
+//!
 //! Both are mio (epoll) event loops: a blocking thread-per-connection client
 //! would spend the shared 2 cores on context switches and measure itself
 //! rather than the server.
@@ -30,7 +34,8 @@ fn usage() -> ! {
         "usage:\n  daytime-load daytime HOST PORT [--threads N=2] [--concurrency C=16] \
          [--duration SECS=5] [--max-conns COUNT=5000000] [--linger0] [--sources K=1] \
          [--timeout-ms MS=2000] [--json]\n  daytime-load idle HOST PORT [--connections N=10000] \
-         [--hold SECS=2] [--size BYTES=64] [--timeout SECS=20] [--json]"
+         [--hold SECS=2] [--size BYTES=64] [--timeout SECS=20] [--json]\n  daytime-load chargen \
+         HOST PORT [--connections N=1] [--duration SECS=5] [--json]"
     );
     exit(2)
 }
@@ -65,7 +70,7 @@ impl Args {
             }
             i += 1;
         }
-        if pos.len() != 3 || !(pos[0] == "daytime" || pos[0] == "idle") {
+        if pos.len() != 3 || !matches!(pos[0].as_str(), "daytime" | "idle" | "chargen") {
             usage()
         }
         let port: u16 = pos[2].parse().unwrap_or_else(|_| usage());
@@ -108,6 +113,7 @@ fn main() {
     match args.mode.as_str() {
         "daytime" => daytime(&args),
         "idle" => idle(&args),
+        "chargen" => chargen(&args),
         _ => usage(),
     }
 }
@@ -123,6 +129,59 @@ fn raise_nofile_limit() {
             rl.rlim_cur = rl.rlim_max;
             libc::setrlimit(libc::RLIMIT_NOFILE, &rl);
         }
+    }
+}
+
+// ---------------------------------------------------------------- chargen --
+
+/// Reads as fast as the server sends, on blocking sockets with a 1 MiB buffer, one
+/// thread per connection (a handful at most: this measures the server's stream, not
+/// how it handles many).
+fn chargen(args: &Args) {
+    let conns: usize = args.num("connections", 1);
+    let duration = Duration::from_secs_f64(args.num("duration", 5.0));
+    let target = args.target;
+    let started = Instant::now();
+    let deadline = started + duration;
+    let readers: Vec<_> = (0..conns.max(1))
+        .map(|_| {
+            std::thread::spawn(move || -> io::Result<u64> {
+                let mut stream = StdTcpStream::connect(target)?;
+                stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+                let mut buf = vec![0u8; 1 << 20];
+                let mut total = 0u64;
+                while Instant::now() < deadline {
+                    match stream.read(&mut buf)? {
+                        0 => break,
+                        n => total += n as u64,
+                    }
+                }
+                Ok(total)
+            })
+        })
+        .collect();
+    let mut bytes = 0u64;
+    let mut errors = 0u64;
+    for reader in readers {
+        match reader.join() {
+            Ok(Ok(n)) => bytes += n,
+            Ok(Err(err)) => {
+                eprintln!("daytime-load: chargen read failed: {err}");
+                errors += 1;
+            }
+            Err(_) => errors += 1,
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mb_per_sec = bytes as f64 / 1e6 / secs;
+    if args.json {
+        println!(
+            "{{\"connections\":{conns},\"bytes\":{bytes},\"megabytes\":{:.3},\
+             \"duration_s\":{secs:.3},\"mb_per_sec\":{mb_per_sec:.1},\"errors\":{errors}}}",
+            bytes as f64 / 1e6
+        );
+    } else {
+        println!("{conns} connection(s): {bytes} bytes in {secs:.2} s = {mb_per_sec:.1} MB/s, {errors} errors");
     }
 }
 

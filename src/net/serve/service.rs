@@ -123,6 +123,23 @@ impl<'c> Output<'c> {
         self.backlog.bytes.len()
     }
 
+    /// Writes as much of `data` as the kernel takes now and keeps none of the rest: how much
+    /// was taken (0 while anything else waits). For a session that can make its bytes again
+    /// (chargen), so that a client that does not read costs no memory in netkit. An output
+    /// that only queues (`--inetd`) takes it all.
+    pub fn send_some(&mut self, data: &[u8]) -> usize {
+        let Some(stream) = self.stream.as_deref_mut() else {
+            self.backlog.bytes.extend_from_slice(data);
+            return data.len();
+        };
+        if !self.backlog.bytes.is_empty() || self.error.is_some() {
+            return 0;
+        }
+        let done = write_some(stream, data, &mut self.error);
+        self.backlog.sent += done as u64;
+        done
+    }
+
     /// The write error, if a write failed.
     pub(crate) fn error(self) -> Option<io::Error> {
         self.error
