@@ -21,7 +21,7 @@ mod service;
 mod tcp;
 
 use std::io;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,6 +71,12 @@ struct Shared {
     admission: Admission,
     guard: Guard,
     stopping: AtomicBool,
+}
+
+/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
+/// not `::ffff:a.b.c.d`. Applied where the address is taken, so every line shows it so.
+pub(crate) fn canonical(peer: SocketAddr) -> SocketAddr {
+    SocketAddr::new(peer.ip().to_canonical(), peer.port())
 }
 
 /// A running server's handle: ask it to stop from a signal thread or a test.
@@ -320,7 +326,7 @@ impl<'s, S: Service> Loop<'s, S> {
             }
             if self.shared.stopping.load(Ordering::Relaxed) {
                 let deadline = *stop_deadline.get_or_insert_with(|| self.stop_accepting());
-                if self.conns.is_empty() || self.now >= deadline {
+                if !self.busy() || self.now >= deadline {
                     let all: Vec<usize> = self.conns.iter().map(|(t, _)| t).collect();
                     all.into_iter()
                         .for_each(|t| self.close(t, "server stopping"));
