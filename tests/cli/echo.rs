@@ -146,6 +146,57 @@ fn netkit_serves_under_a_real_inetd_as_a_nowait_service() {
 }
 
 #[test]
+fn inetd_echo_lets_go_of_a_client_that_sends_without_reading() {
+    use std::os::fd::OwnedFd;
+    /// The server, killed however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // as inetd does for a nowait service: the accepted socket is stdin and stdout
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let socket = OwnedFd::from(listener.accept().unwrap().0);
+    let mut server = Killed(
+        Command::new(common::BIN)
+            .args(["echo", "serve", "--inetd", "--idle-timeout", "1"])
+            .stdin(Stdio::from(socket.try_clone().unwrap()))
+            .stdout(Stdio::from(socket))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    // sends until the buffers both ways are full and netkit's echo cannot be written
+    let sender = thread::spawn(move || {
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut sent = 0usize;
+        while sent < 1 << 30 && client.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+        }
+        sent
+    });
+    let status = wait_for(
+        "netkit to give up on a client that does not read",
+        Duration::from_secs(15),
+        || server.0.try_wait().unwrap(),
+    );
+    assert!(status.success(), "{status}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "gone before --idle-timeout"
+    );
+    let sent = sender.join().unwrap();
+    assert!(
+        sent < 1 << 30,
+        "netkit took everything: the test never stalled it"
+    );
+}
+
+#[test]
 fn a_stderr_nobody_reads_does_not_stall_the_server() {
     use std::io::{BufRead, BufReader};
     /// The server, killed however the test ends.
