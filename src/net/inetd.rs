@@ -180,7 +180,7 @@ pub fn converse<S: Service>(
 
 /// Answers the datagrams arriving on `socket` (the one inetd bound) until none has come for
 /// `linger`; by the event loop's rules, through the same function: no answer to reflecting
-/// ports, `rate` replies per address per second.
+/// ports, to our own address or to a loop, `rate` replies per address per second.
 pub fn datagrams<S: Service>(
     service: &S,
     socket: &UdpSocket,
@@ -188,6 +188,7 @@ pub fn datagrams<S: Service>(
     linger: Duration,
 ) -> io::Result<()> {
     let guard = Guard::new(rate);
+    guard.serve_on(socket.local_addr()?.port());
     socket.set_nonblocking(false)?;
     socket.set_read_timeout(Some(linger))?;
     let mut buf = vec![0; 64 * 1024];

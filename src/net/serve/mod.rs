@@ -197,6 +197,7 @@ impl Server {
             }
             for socket in sockets.udp {
                 socket.set_nonblocking(true)?;
+                self.shared.guard.serve_on(socket.local_addr()?.port());
                 let token = Token(UDP_BASE + udp.len());
                 poll.registry().register(
                     &mut SourceFd(&socket.as_raw_fd()),
