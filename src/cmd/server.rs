@@ -6,7 +6,7 @@ use crate::cli::ServerArgs;
 use crate::error::{Error, Result};
 use crate::net::serve::bind::Listen;
 use crate::net::serve::{Limits, Server, Service, Site, Stopper};
-use crate::net::{inetd, socket};
+use crate::net::{iface, inetd, socket};
 use crate::{info, log, warn};
 
 /// Sessions still open get this long after SIGINT, SIGTERM or SIGHUP.
@@ -89,6 +89,7 @@ pub fn run<S: Service>(service: S, args: &ServerArgs, settings: Settings) -> Res
             .map_err(|e| Error::io("cannot read the bound address", e))?;
         info!(name, "listening on {bound} (udp)");
     }
+    log_reachable(name, &sockets[0]);
     let server = Server::new(Limits {
         max_connections: args.max_connections,
         max_per_source: args.max_per_source,
@@ -102,6 +103,33 @@ pub fn run<S: Service>(service: S, args: &ServerArgs, settings: Settings) -> Res
         .map_err(|e| Error::io("server failed", e))?;
     info!(name, "stopped");
     Ok(())
+}
+
+/// For each wildcard the server is bound to, the addresses to give a client (`listening on
+/// [::]:55555` names none): `reachable at 192.168.1.20:55555, 127.0.0.1:55555`.
+fn log_reachable(name: &'static str, sockets: &socket::Sockets) {
+    let tcp = sockets.tcp.iter().map(socket2::SockRef::from);
+    let udp = sockets.udp.iter().map(socket2::SockRef::from);
+    let mut done = Vec::new();
+    for socket in tcp.chain(udp) {
+        let Some(bound) = socket.local_addr().ok().and_then(|a| a.as_socket()) else {
+            continue;
+        };
+        if !bound.ip().is_unspecified() || done.contains(&bound) {
+            continue;
+        }
+        done.push(bound);
+        let dual_stack = bound.is_ipv6() && !socket.only_v6().unwrap_or(false);
+        match iface::reachable(bound, dual_stack) {
+            Ok(found) if !found.is_empty() => info!(name, "reachable at {}", found.join(", ")),
+            Ok(_) => {}
+            Err(err) => warn!(
+                name,
+                "cannot list this machine's addresses: {}",
+                crate::error::reason(&err)
+            ),
+        }
+    }
 }
 
 /// One event loop per core but one, and at least one. Loopback and NIC work of the kernel is
