@@ -54,16 +54,40 @@ pub fn serve<S: Service>(
     let _ = socket2::SockRef::from(&stdin).set_read_timeout(idle_timeout);
     let stdout = io::stdout();
     let socket = socket2::SockRef::from(&stdout).r#type().is_ok();
-    let _ = match socket {
-        true => converse(
-            service,
-            stdin.lock(),
-            Patient::new(stdout.as_fd(), idle_timeout),
-        ),
+    if !socket {
         // a pipe or a file (a test, a shell): nobody to wait for but the reader
-        false => converse(service, stdin.lock(), stdout.lock()),
-    };
+        let _ = converse(service, stdin.lock(), stdout.lock());
+        return Ok(());
+    }
+    let patient = Patient::new(stdout.as_fd(), idle_timeout);
+    if let Ok(true) = converse(service, stdin.lock(), patient) {
+        linger(&stdin);
+    }
     Ok(())
+}
+
+/// The event loop's careful close, for a conversation the server ended before the client's
+/// FIN (daytime): our side shut, what the client still sends read and dropped until its FIN,
+/// [`serve::LINGER`] at most, so that closing sends no reset that could cost it the answer.
+fn linger(stdin: &io::Stdin) {
+    let socket = socket2::SockRef::from(stdin);
+    if socket.shutdown(std::net::Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + serve::LINGER;
+    let mut input = stdin.lock();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || socket.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match input.read(&mut buf) {
+            Ok(1..) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Ok(0) | Err(_) => return,
+        }
+    }
 }
 
 /// A socket written without blocking for longer than `idle` at a time: a write that the
@@ -136,12 +160,12 @@ impl Write for Patient<'_> {
 
 /// Serves one conversation on blocking streams, with the service's session as the event loop
 /// runs it; ends when the session closes, at the client's EOF when nothing more is owed, or at
-/// the first error.
+/// the first error. `true` when the session closed before the client's EOF.
 pub fn converse<S: Service>(
     service: &S,
     mut input: impl Read,
     mut output: impl Write,
-) -> io::Result<()> {
+) -> io::Result<bool> {
     let mut backlog = serve::Backlog::default();
     let mut session = service.open(&mut Output::queue(&mut backlog));
     let mut buf = vec![0; 64 * 1024];
@@ -155,7 +179,7 @@ pub fn converse<S: Service>(
             backlog.bytes.clear();
         }
         if backlog.closing {
-            return Ok(());
+            return Ok(!read_done);
         }
         if session.wants_room() {
             session.writable(&mut buf, &mut Output::queue(&mut backlog));
@@ -164,7 +188,7 @@ pub fn converse<S: Service>(
             }
         }
         if read_done {
-            return Ok(());
+            return Ok(false);
         }
         match input.read(&mut buf) {
             Ok(0) => {

@@ -524,3 +524,32 @@ fn a_client_that_never_closes_is_let_go_after_the_linger() {
     server.wait_log("the closed line", |log| log.contains(&closed).then_some(()));
     drop(client);
 }
+
+#[test]
+fn under_inetd_a_client_that_sent_first_gets_a_fin_not_a_reset() {
+    use std::os::fd::OwnedFd;
+    for _ in 0..20 {
+        // as inetd does for a nowait service: the accepted socket is stdin and stdout
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        // sent before netkit even starts: unread when it is done
+        client.write_all(b"what time is it?\r\n").unwrap();
+        let socket = OwnedFd::from(listener.accept().unwrap().0);
+        let mut server = Command::new(common::BIN)
+            .args(["daytime", "serve", "--inetd"])
+            .stdin(Stdio::from(socket.try_clone().unwrap()))
+            .stdout(Stdio::from(socket))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut line = Vec::new();
+        let read = client.read_to_end(&mut line);
+        drop(client);
+        let _ = server.wait();
+        assert!(read.is_ok(), "{read:?} after {line:?}");
+        assert!(line.ends_with(b"\r\n"), "{line:?}");
+    }
+}

@@ -38,6 +38,7 @@ pub use datagram::answer;
 pub use guard::{Guard, REFLECTORS};
 pub(crate) use service::Backlog;
 pub use service::{Output, Service, Session};
+pub use tcp::LINGER;
 
 #[derive(Debug, Clone)]
 pub struct Limits {

@@ -25,7 +25,7 @@ const BUDGET: usize = 16;
 const ACCEPT_BATCH: usize = 64;
 /// How long a connection that ended before its client's FIN waits for it (2 to 3 s: the sweep
 /// runs once a second).
-pub(super) const LINGER: Duration = Duration::from_secs(2);
+pub const LINGER: Duration = Duration::from_secs(2);
 
 /// One client's connection: its socket, its totals, and the service's session.
 pub(super) struct Conn<T> {
