@@ -51,9 +51,9 @@ addresses clients can reach it at. The \
 number of threads does not grow with connections, and a slow or silent client never delays \
 another. With --udp, datagrams from ports 0, 7, 13, 17, 19 and 37 (services that answer \
 anything) are never answered, nor those from the server's own ports and addresses; a source \
-that sends our answers straight back (16 times, each within 5 ms) is taken for a loop with \
-another server, logged once and not answered for 5 s; and replies to one address follow a \
-token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
+that answers each of our answers at once with the same bytes (16 times, each within 5 ms) is \
+taken for a loop with another server, logged once and not answered for 5 s; and replies to \
+one address follow a token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
 with at most one warning a second. SIGINT, SIGTERM or SIGHUP stops accepting, gives open sessions 2 \
 seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's socket there.";
 

@@ -82,7 +82,7 @@ pub fn answer<S: Service>(
         Verdict::Loop => {
             warn!(
                 name,
-                "{peer} sends our answers straight back, {} times in a row: a loop with \
+                "{peer} answered each of our answers at once, {} times in a row: a loop with \
                  another server, suspected; not answering it for {} s",
                 guard::STREAK,
                 guard::MUTE.as_secs()
