@@ -1,5 +1,6 @@
 //! The command line: clap derive types for the whole command tree, nothing else.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -72,11 +73,52 @@ in netkit per connection); a client that never sends costs only its socket. When
 down its side, the rest of its echo is sent and the connection closed. Log lines: listening, \
 accepted, closed (bytes each way, duration, reason), refused, errors.";
 
+const TLS_NOTES: &str = "\
+TLS by hand: where you would type openssl s_client -connect HOST:443 -servername HOST, type netkit \
+raw --tls HOST 443. The certificate is checked against the system's trust store (or --ca FILE) \
+and against HOST, or --sni NAME, which is also what SNI carries (an IP address sends none). After \
+the handshake, stderr shows the version, cipher suite and ALPN, then the certificate: subject, \
+issuer, expiry with the days left, and its names (-q hides both lines). A failure is one line and \
+exit 6: certificate is not trusted (unknown issuer), certificate expired on DATE, name mismatch: \
+certificate is for NAMES, the server does not speak TLS, the server sent alert NAME. --insecure \
+takes any certificate and always warns. --starttls smtp, imap, pop3 or ftp speaks the plaintext \
+upgrade first and fails with exit 6 when the server does not offer it. At the end of input, \
+netkit sends close_notify and keeps printing what the server still sends. With --listen, --tls \
+serves --cert and --key, or a certificate made for the run for localhost, 127.0.0.1, ::1, the \
+host name and the bind address, whose SHA-256 fingerprint is printed before the first client.";
+
 const DISCARD_NOTES: &str = "\
 Whatever a client sends is read and dropped, and nothing is ever sent back: a sink for testing \
 what a client sends, or how fast. A connection closes when the client shuts down its side (or \
 after --idle-timeout); its closed line counts the bytes received. A datagram is never \
 answered, only logged.";
+
+const RAW_NOTES: &str = "\
+Transports: TCP by default; -u sends each piece of stdin (a line, from a terminal) as one \
+datagram of at most 65507 bytes and prints every datagram received, and since UDP has no FIN, \
+it exits 0 once stdin has ended and -w SECS (default 2) pass without a reply; an ICMP port \
+unreachable is exit 4. --listen -u prints datagrams from any sender, announces the first \
+datagram of each new one (Datagram from ADDR port PORT.), and sends stdin to the most recent. \
+-U PATH is a Unix-domain stream socket with TCP's rules for closing; --listen -U PATH creates \
+the socket file, replaces a stale one (nobody accepts on it), refuses one a live server \
+listens on, and removes it on exit, SIGINT and SIGTERM included. -k serves one client after \
+another until SIGINT or SIGTERM, which end it with exit 0; with -u, it stops a silence from \
+ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> sent, < \
+received, local time), then hexdump -C lines counting from 0, repeats included; stdout is \
+unchanged.
+
+Escape: on a terminal, Ctrl-] (-e CHAR for another key, -E for none) sends what was typed \
+before it and opens the netkit> prompt at once: quit (exit 0), close (with -k, wait for the \
+next client), send brk, send ip, send ao, send ayt (telnet's IAC commands, with -t), send \
+escape (the key itself), status (the peer, the transport, the bytes each way and the time) and \
+help; an empty line goes back to the session. The terminal stays in line mode, the key one more \
+end of line, and gets its settings back on exit, SIGINT and SIGTERM included; -q hides the \
+Escape character is '^]'. line. Stdin from a pipe or a file has no escape: its bytes go as \
+they are.
+
+Examples: printf 'hello\\n' | netkit raw -u 127.0.0.1 55555 (a datagram and its answer); netkit \
+raw -U /var/run/docker.sock; netkit raw --listen -U /tmp/netkit.sock; netkit raw --listen 5555 -k \
+(like nc -lk); netkit raw -x - 127.0.0.1 80 (the bytes both ways in hex on stderr).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -95,7 +137,8 @@ pub enum Command {
         #[command(subcommand)]
         action: EchoCommand,
     },
-    /// Talk to any TCP service by hand or from a script, like telnet or nc.
+    /// Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc.
+    #[command(after_long_help = format!("{RAW_NOTES}\n\n{TLS_NOTES}"))]
     Raw(RawArgs),
     /// Check which ports are open, or wait until they are: connect and close at once, like
     /// nc -z.
@@ -115,10 +158,14 @@ when any address accepts, and its line names the address that gave its state. Ma
 probed at once, never more than 256 sockets at a time. --banner shows the first line quoted, \
 with \\r, \\n, \\t, \\\\, \\\" and \\xNN for every byte that is not printable ASCII, so no control \
 byte reaches the terminal. With --wait, each round probes the ports not yet open, and the name \
-is resolved again each round; no attempt outlasts the wait.
+is resolved again each round; no attempt outlasts the wait. --tls also completes a TLS \
+handshake on each open port (within as long again as -w), checking the certificate as raw --tls \
+does: 127.0.0.1 443/tcp (https) open 0.31 ms, TLS 1.3, certificate expires in 89 days, or open, \
+TLS failed: certificate expired on 2026-01-01 (--starttls speaks the plaintext upgrade first).
 
 Exit codes: 0 when every port is open; otherwise the code of the first port that is not: 4 \
-closed or unreachable, 5 filtered or open|filtered; 3 when HOST cannot be resolved. With --wait, \
+closed or unreachable, 5 filtered or open|filtered, 6 open but its TLS handshake failed; 3 when \
+HOST cannot be resolved. With --wait, \
 5 when time runs out, with one line on stderr naming the ports still not open; with -- COMMAND, \
 the command's own status, since it runs in netkit's place.";
 
@@ -325,24 +372,31 @@ pub struct EchoBenchArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    group = clap::ArgGroup::new("mode").required(true).args(["host", "listen"]),
+    group = clap::ArgGroup::new("mode").required(true).multiple(true).args(["host", "listen", "unix"]),
     subcommand_negates_reqs = true,
     args_conflicts_with_subcommands = true,
     disable_help_subcommand = true
 )]
 pub struct RawArgs {
     /// Server name, IPv4 or IPv6 address.
-    #[arg(requires = "port", conflicts_with = "listen")]
+    #[arg(requires = "port", conflicts_with_all = ["listen", "unix"])]
     pub host: Option<String>,
     /// Port number or service name.
     #[arg(value_parser = parse_port)]
     pub port: Option<u16>,
-    /// Wait for one connection on PORT instead of connecting.
-    #[arg(short, long, value_name = "PORT", value_parser = parse_port)]
-    pub listen: Option<u16>,
+    /// Wait for one connection on PORT instead of connecting (with -u, for datagrams); with
+    /// -U PATH, on that socket file, and no PORT.
+    #[arg(short, long, value_name = "PORT", value_parser = parse_port, num_args = 0..=1,
+          conflicts_with_all = ["sni", "ca", "insecure", "starttls"])]
+    pub listen: Option<Option<u16>>,
     /// Address to listen on with --listen [default: ::, or 0.0.0.0 with -4 or without IPv6;
     /// -6 listens for IPv6 alone].
-    #[arg(long, value_name = "ADDR", requires = "listen")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        requires = "listen",
+        conflicts_with = "host"
+    )]
     pub bind: Option<String>,
     /// Send each newline as CR LF (for SMTP, HTTP, IRC by hand).
     #[arg(short = 'C', long)]
@@ -353,8 +407,34 @@ pub struct RawArgs {
     /// Do not print the connection banner.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Speak UDP: each piece of stdin goes out as one datagram, each datagram received is
+    /// printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one.
+    #[arg(short = 'u', long, conflicts_with_all = ["telnet", "tls_mode"])]
+    pub udp: bool,
+    /// Connect to the Unix-domain stream socket PATH instead of HOST PORT (with --listen,
+    /// create it).
+    #[arg(short = 'U', long, value_name = "PATH",
+          conflicts_with_all = ["udp", "bind", "ipv4", "ipv6", "tls_mode"])]
+    pub unix: Option<PathBuf>,
+    /// With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM.
+    #[arg(short = 'k', long, requires = "listen", conflicts_with = "host")]
+    pub keep_open: bool,
+    /// Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines.
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<PathBuf>,
+    /// Make CHAR the escape character instead of Ctrl-] (^]): ^X for Ctrl-X, or the
+    /// character itself. Typed on a terminal, it opens the netkit> prompt (quit, close,
+    /// send brk, send ip, status, help).
+    #[arg(short = 'e', long, value_name = "CHAR", value_parser = parse_escape)]
+    pub escape: Option<u8>,
+    /// No escape character: every key typed goes to the peer, Ctrl-] too.
+    #[arg(short = 'E', long, conflicts_with = "escape")]
+    pub no_escape: bool,
     #[command(flatten)]
     pub client: ClientArgs,
+    #[command(flatten)]
+    // boxed: its paths would make Command lopsided (clippy::large_enum_variant)
+    pub tls: Box<TlsArgs>,
     #[command(subcommand)]
     pub zero: Option<RawZero>,
 }
@@ -375,7 +455,7 @@ pub struct ProbeArgs {
     #[arg(required = true, value_name = "PORT", value_parser = parse_port_range)]
     pub ports: Vec<PortRange>,
     /// Probe UDP: send an empty datagram to each port and wait for a reply.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "tls_mode")]
     pub udp: bool,
     /// Use IPv4 addresses only.
     #[arg(short = '4', conflicts_with = "ipv6")]
@@ -392,10 +472,10 @@ pub struct ProbeArgs {
     pub wait: Option<Duration>,
     /// Show the first line each open port sends (an SSH or SMTP greeting, at most 1 KiB),
     /// escaped, quoted, at the end of its line.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls_mode")]
     pub banner: bool,
     /// Print one JSON object per port: host, addr, port, proto, state, rtt_ms, service (and
-    /// banner with --banner).
+    /// banner with --banner, tls with --tls).
     #[arg(long)]
     pub json: bool,
     /// Print nothing on stdout; the exit code tells.
@@ -408,6 +488,52 @@ pub struct ProbeArgs {
     /// so that its exit status is netkit's; it does not run when a port is not open.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+    // with --tls, each open port also completes a TLS handshake (boxed as in RawArgs)
+    #[command(flatten)]
+    pub tls: Box<TlsArgs>,
+}
+
+/// TLS for a client (and for `raw --listen`, which takes --cert, --key and --alpn).
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("tls_mode").multiple(true).args(["tls", "starttls"]))]
+pub struct TlsArgs {
+    /// Speak TLS: check the server's certificate against the system's trust store and HOST,
+    /// and show the session and the certificate on stderr after the handshake.
+    #[arg(long)]
+    pub tls: bool,
+    /// Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an
+    /// IP address].
+    #[arg(long, value_name = "NAME", requires = "tls_mode", value_parser = parse_sni)]
+    pub sni: Option<String>,
+    /// Trust the certificates in FILE (PEM) instead of the system's trust store.
+    #[arg(long, value_name = "FILE", requires = "tls_mode")]
+    pub ca: Option<std::path::PathBuf>,
+    /// Do not check the server's certificate at all (a warning says so).
+    #[arg(long, requires = "tls_mode", conflicts_with = "ca")]
+    pub insecure: bool,
+    /// Offer these application protocols (ALPN), comma-separated: h2,http/1.1.
+    #[arg(long, value_name = "LIST", requires = "tls_mode", value_delimiter = ',',
+          value_parser = parse_alpn)]
+    pub alpn: Vec<String>,
+    /// Certificate chain (PEM) to present: the client's, or with --listen the server's.
+    #[arg(long, value_name = "FILE", requires = "key", requires = "tls_mode")]
+    pub cert: Option<std::path::PathBuf>,
+    /// Private key (PEM) of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<std::path::PathBuf>,
+    /// Speak this protocol's plaintext upgrade first (EHLO and STARTTLS, a001 STARTTLS, STLS,
+    /// AUTH TLS), then TLS; implies --tls.
+    #[arg(long, value_name = "PROTOCOL")]
+    pub starttls: Option<Starttls>,
+}
+
+/// The protocols `--starttls` speaks.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Starttls {
+    Smtp,
+    Imap,
+    Pop3,
+    Ftp,
 }
 
 #[derive(Debug, Args)]
@@ -425,6 +551,22 @@ pub enum Shell {
     Powershell,
 }
 
+/// A name a certificate can be checked against: a DNS name or an IP address.
+fn parse_sni(text: &str) -> Result<String, String> {
+    match rustls::pki_types::ServerName::try_from(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(_) => Err("must be a host name or an IP address".into()),
+    }
+}
+
+/// One ALPN protocol name: 1 to 255 bytes.
+fn parse_alpn(text: &str) -> Result<String, String> {
+    match text.len() {
+        1..=255 => Ok(text.to_string()),
+        _ => Err("each protocol name must be 1 to 255 bytes, such as h2 or http/1.1".into()),
+    }
+}
+
 /// A port number, or a service name from the services database.
 pub fn parse_port(text: &str) -> Result<u16, String> {
     crate::net::addr::parse_port(text).ok_or_else(|| "must be 0-65535 or a service name".into())
@@ -438,6 +580,11 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
             format!("the range is reversed: write {last}-{first}")
         }
     })
+}
+
+/// `-e`: `^X` or one character.
+fn parse_escape(text: &str) -> Result<u8, String> {
+    crate::net::copy::escape::parse_key(text)
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -530,12 +677,23 @@ mod tests {
                 bench::LOST_AFTER.as_secs()
             ),
         ];
-        let cases: [(&[&str], &[String]); 5] = [
+        let raw = [
+            format!(
+                "one datagram of at most {} bytes",
+                crate::net::copy::MAX_DATAGRAM
+            ),
+            format!(
+                "-w SECS (default {}) pass without a reply",
+                crate::cmd::raw::UDP_WAIT.as_secs()
+            ),
+        ];
+        let cases: [(&[&str], &[String]); 6] = [
             (&["daytime", "serve"], &server),
             (&["discard", "serve"], &server),
             (&["echo", "serve"], &server),
             (&["echo", "serve"], &echo),
             (&["echo", "bench"], &bench),
+            (&["raw"], &raw),
         ];
         for (words, facts) in cases {
             let help = long_help(words);
@@ -559,6 +717,14 @@ mod tests {
             format!(
                 "after {} s is counted as `lost`",
                 bench::LOST_AFTER.as_secs()
+            ),
+            format!(
+                "one datagram of at most {} bytes",
+                crate::net::copy::MAX_DATAGRAM
+            ),
+            format!(
+                "until `-w SECS` (default {} s) pass without one",
+                crate::cmd::raw::UDP_WAIT.as_secs()
             ),
         ] {
             assert!(readme.contains(&fact), "README.md does not say {fact:?}");

@@ -15,8 +15,51 @@ pub fn completion(shell: Shell) -> Vec<u8> {
         Shell::Powershell => Target::PowerShell,
     };
     let mut out = Vec::new();
-    clap_complete::generate(target, &mut Cli::command(), "netkit", &mut out);
+    clap_complete::generate(target, &mut with_hints(Cli::command()), "netkit", &mut out);
     out
+}
+
+/// The command tree as completion scripts see it: a port offers service names, `--format` its
+/// named formats, a host name host names, a number nothing (rather than the shell's file
+/// names). Only the scripts see these parsers; the command line keeps its own.
+fn with_hints(mut command: clap::Command) -> clap::Command {
+    let args: Vec<String> = command
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in args {
+        command = command.mut_arg(id, hint);
+    }
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, with_hints);
+    }
+    command
+}
+
+fn hint(arg: clap::Arg) -> clap::Arg {
+    use clap::builder::PossibleValuesParser;
+    use clap::ValueHint;
+    if !arg.get_action().takes_values() {
+        return arg;
+    }
+    let name = arg
+        .get_value_names()
+        .and_then(|names| names.first())
+        .map_or_else(|| arg.get_id().as_str().to_uppercase(), |n| n.to_string());
+    match name.as_str() {
+        "PORT" | "PORTS" => arg.value_parser(PossibleValuesParser::new(
+            crate::net::addr::well_known_names(),
+        )),
+        "FORMAT" => arg.value_parser(PossibleValuesParser::new(crate::timefmt::NAMED)),
+        "HOST" | "ADDR" | "TARGET_HOST" => arg.value_hint(ValueHint::Hostname),
+        "FILE" | "PATH" => arg.value_hint(ValueHint::FilePath),
+        "COMMAND" => arg.value_hint(ValueHint::CommandName),
+        _ => arg.value_hint(ValueHint::Other),
+    }
 }
 
 /// Every generated file, by its path in the repository.
@@ -104,8 +147,28 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "netkit-raw",
+        "netkit raw -t -e '^A' 127.0.0.1 telnet",
+        "a telnet session whose netkit> prompt opens with Ctrl-A instead of Ctrl-]",
+    ),
+    (
+        "netkit-raw",
         "netkit raw --listen 5555 > received.bin",
         "receive one connection's bytes into a file",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --tls example.org 443",
+        "TLS by hand: the certificate checked and summed up, like openssl s_client",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw -C --starttls smtp mail.example.org 25",
+        "an SMTP session upgraded to TLS with STARTTLS",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen 4433 --tls",
+        "a TLS server with a certificate made for the run",
     ),
     (
         "netkit-probe",
@@ -118,9 +181,39 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "wait until the database accepts connections, then start the app",
     ),
     (
+        "netkit-probe",
+        "netkit probe -q --tls example.org 443",
+        "a certificate check for cron: exit 6 when the handshake or the certificate fails",
+    ),
+    (
         "netkit-raw-probe",
         "netkit raw -z -w 1 10.0.0.5 20-30",
         "the same, spelt as with nc -z",
+    ),
+    (
+        "netkit-raw",
+        "printf 'hello\\n' | netkit raw -u 127.0.0.1 55555",
+        "one datagram to a UDP service, and its answer",
+    ),
+    (
+        "netkit-raw",
+        "printf 'GET /version HTTP/1.0\\r\\n\\r\\n' | netkit raw -U /var/run/docker.sock",
+        "ask a service on a Unix socket (Docker's API)",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen -U /tmp/netkit.sock",
+        "listen on a Unix socket; its file goes when netkit does",
+    ),
+    (
+        "netkit-raw",
+        "netkit raw --listen 5555 -k",
+        "serve one client after another, like nc -lk",
+    ),
+    (
+        "netkit-raw",
+        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | netkit raw -C -x dump.txt 127.0.0.1 80",
+        "an HTTP request, with every byte both ways in dump.txt as hexdump -C lines",
     ),
     (
         "netkit-completions",
@@ -272,6 +365,42 @@ mod tests {
             assert!(
                 !page.contains("netkit\\-help"),
                 "{path} names a help page that does not exist"
+            );
+        }
+    }
+
+    #[test]
+    fn completion_offers_service_names_and_formats_not_files() {
+        let bash = String::from_utf8(super::completion(crate::cli::Shell::Bash)).unwrap();
+        let after = |flag: &str| -> Vec<String> {
+            let mut found = Vec::new();
+            let mut lines = bash.lines();
+            while let Some(line) = lines.next() {
+                if line.trim() == format!("{flag})") {
+                    found.push(lines.next().unwrap_or_default().trim().to_string());
+                }
+            }
+            found
+        };
+        let ports = after("--port");
+        assert!(!ports.is_empty());
+        for reply in &ports {
+            assert!(
+                reply.contains("compgen -W \"echo discard daytime"),
+                "--port: {reply}"
+            );
+        }
+        let formats = after("--format");
+        assert_eq!(formats.len(), 1);
+        assert!(
+            formats[0].contains("\"ctime rfc2822 rfc3339 nist\""),
+            "{}",
+            formats[0]
+        );
+        for reply in after("-w") {
+            assert!(
+                !reply.contains("compgen -f"),
+                "-w offers file names: {reply}"
             );
         }
     }

@@ -17,6 +17,10 @@ pub const EXIT_STATUS: &[(u8, &str)] = &[
         "the connection was refused or the network or host is unreachable",
     ),
     (5, "timed out (connecting, or waiting for a reply)"),
+    (
+        6,
+        "TLS failed: the handshake, or the peer's certificate was not accepted",
+    ),
 ];
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -39,6 +43,11 @@ pub enum Error {
     #[error("{what}: {}", reason(.source))]
     Io { what: String, source: io::Error },
 
+    /// The handshake failed, the certificate was refused, or the peer ended TLS with an alert;
+    /// `reason` is in words (`certificate is not trusted (unknown issuer)`).
+    #[error("TLS with {addr} failed: {reason}")]
+    Tls { addr: String, reason: String },
+
     /// A failure described fully by its message (a mismatch, a peer that closed early).
     #[error("{0}")]
     Failed(String),
@@ -58,6 +67,10 @@ pub enum Error {
     /// A failure with nobody to tell: under inetd, stderr is the client's socket.
     #[error("{0}")]
     Unheard(String),
+
+    /// Options that do not go together, found after parsing: clap's own message, exit 2.
+    #[error("{0}")]
+    Usage(Box<clap::Error>),
 }
 
 impl Error {
@@ -77,22 +90,27 @@ impl Error {
     }
 
     /// The exit code of the contract: 1 runtime, 3 resolve, 4 refused/unreachable, 5 timed out,
-    /// or a probe's own.
+    /// 6 TLS, or a probe's own.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Resolve { .. } => 3,
+            Error::Tls { .. } => 6,
             Error::Connect { source, .. } | Error::Io { source, .. } => code_for(source),
             Error::Bind { .. } | Error::Failed(_) | Error::Unheard(_) => 1,
             Error::Wait { .. } => 5,
             Error::Status(code) => *code,
             Error::StdoutClosed => 0,
+            Error::Usage(_) => 2,
         }
     }
 
     /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word,
     /// and an unheard failure must not reach a client.
     pub fn report(&self) -> ExitCode {
-        if !matches!(
+        if let Error::Usage(usage) = self {
+            // clap writes its message, usage line and hint as it does for its own errors
+            let _ = usage.print();
+        } else if !matches!(
             self,
             Error::StdoutClosed | Error::Unheard(_) | Error::Status(_)
         ) {

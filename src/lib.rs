@@ -11,6 +11,7 @@ pub mod net;
 pub mod out;
 pub mod service;
 pub mod timefmt;
+pub mod tty;
 
 use std::process::ExitCode;
 

@@ -21,6 +21,9 @@ pub enum Format {
     Custom(OwnedFormatItem),
 }
 
+/// The formats known by name, as `--format` takes them.
+pub const NAMED: [&str; 4] = ["ctime", "rfc2822", "rfc3339", "nist"];
+
 impl Format {
     /// A format by name, or a `time` format description; the error is for clap to show.
     pub fn parse(text: &str) -> Result<Format, String> {
@@ -30,9 +33,13 @@ impl Format {
             "rfc3339" => Format::Rfc3339,
             "nist" => Format::Nist,
             custom => {
-                let items = format_description::parse_owned::<2>(custom).map_err(|err| {
-                    format!("not ctime, rfc2822, rfc3339, nist or a valid time format description: {err}")
-                })?;
+                let items = check_nested(custom)
+                    .and_then(|()| {
+                        format_description::parse_owned::<2>(custom).map_err(|e| e.to_string())
+                    })
+                    .map_err(|err| {
+                        format!("not ctime, rfc2822, rfc3339, nist or a valid time format description: {err}")
+                    })?;
                 // a description that cannot format a full date-time fails here, at start-up
                 OffsetDateTime::UNIX_EPOCH
                     .format(&items)
@@ -58,6 +65,60 @@ impl Format {
             Format::Custom(items) => local.format(items),
         }
     }
+}
+
+/// Deeper descriptions are refused before `time` sees them: its own limit (255) is met where
+/// it cannot report it.
+const MAX_NESTING: usize = 64;
+
+/// Parses each nested description (`[first [a] [b]]`) on its own, innermost first, so that
+/// the whole description meets no error inside one.
+///
+/// time 0.3.55 drops an error inside a nested description and reads on with its brackets
+/// miscounted: a release build accepts `[first [[nope]]]` as an empty `first` and a literal
+/// `]`, and a build with debug assertions panics (`[%[[m]`, found by fuzzing).
+fn check_nested(text: &str) -> Result<(), String> {
+    let check = |start: usize, inner: &str| {
+        format_description::parse_owned::<2>(inner)
+            .map(drop)
+            .map_err(|err| format!("{err} in the nested description at byte index {start}"))
+    };
+    let bytes = text.as_bytes();
+    // even: literal text, odd: inside a component, whose `[` opens a nested description
+    let mut depth = 0;
+    let mut open = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let literal = depth % 2 == 0;
+        match bytes[at] {
+            b'\\' if literal => at += 1,
+            b'[' => {
+                if !literal {
+                    open.push(at + 1);
+                }
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("nested more than {MAX_NESTING} deep"));
+                }
+            }
+            // at depth 0, `]` is literal text
+            b']' if depth > 0 => {
+                if literal {
+                    if let Some(start) = open.pop() {
+                        check(start, &text[start..at])?;
+                    }
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    // unclosed ones too: the whole parse reports them, but only after reading their insides
+    while let Some(start) = open.pop() {
+        check(start, &text[start..])?;
+    }
+    Ok(())
 }
 
 /// The local offset at `at`, from the time zone database (honouring `TZ`).
@@ -154,6 +215,30 @@ mod tests {
     fn bad_descriptions_are_refused() {
         assert!(Format::parse("[nonsense]").is_err());
         assert!(Format::parse("[year").is_err());
+    }
+
+    #[test]
+    fn errors_inside_nested_descriptions_are_refused() {
+        // found by fuzzing: time panics on these with debug assertions, or accepts garbage
+        for bad in [
+            "[%[[m]",
+            "[first [[nope]]]",
+            "[first [[nope]] ] [year]",
+            "[first [[year]] [[nope]]]",
+            "[optional [[year]",
+            "[first [[nope]]",
+        ] {
+            assert!(Format::parse(bad).is_err(), "{bad}");
+        }
+        let deep = "[optional [".repeat(40) + &"]]".repeat(40);
+        assert_eq!(
+            Format::parse(&deep).err().as_deref(),
+            Some("not ctime, rfc2822, rfc3339, nist or a valid time format description: nested more than 64 deep")
+        );
+        let render = |text| Format::parse(text).unwrap().render(AT, true).unwrap();
+        assert_eq!(render("[first [[year]] [[month]]] \\[x]"), "2026 [x]");
+        assert_eq!(render("[optional [[month]/[optional [[day]]]]]"), "11/05");
+        assert_eq!(render("a]b"), "a]b");
     }
 
     #[test]

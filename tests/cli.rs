@@ -15,5 +15,11 @@ mod general;
 mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/raw_escape.rs"]
+mod raw_escape;
+#[path = "cli/raw_transports.rs"]
+mod raw_transports;
+#[path = "cli/tls.rs"]
+mod tls;
 #[path = "cli/udp.rs"]
 mod udp;

@@ -5,8 +5,9 @@ mod daytime;
 mod discard;
 mod echo;
 mod probe;
-mod raw;
+pub(crate) mod raw;
 mod server;
+mod tls;
 
 pub use server::GRACE;
 

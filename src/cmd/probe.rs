@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::net::addr::{self, Family, Proto, Services};
 use crate::net::probe::{self, Outcome, Plan, State};
 use crate::net::socket;
+use crate::net::tls::summary;
 use crate::net::trace::Trace;
 
 /// `-w`: how long an attempt may go unanswered before the port counts as filtered.
@@ -28,6 +29,8 @@ struct Job<'a> {
     family: Family,
     timeout: Duration,
     trace: Trace,
+    /// `--tls`: the client each open port's handshake is made with.
+    tls: super::tls::Tls,
 }
 
 pub fn run(args: ProbeArgs) -> Result<()> {
@@ -38,6 +41,11 @@ pub fn run(args: ProbeArgs) -> Result<()> {
         family: Family::from_flags(args.ipv4, args.ipv6),
         timeout: args.timeout.unwrap_or(TIMEOUT),
         trace: Trace::new(args.trace),
+        tls: super::tls::prepare(
+            &args.tls,
+            super::tls::Role::Probe(&args.host),
+            Trace::new(args.trace),
+        )?,
     };
     // 256 sockets fit the usual limit of 1024; a shell may have set it lower
     let _ = socket::raise_fd_limit();
@@ -52,7 +60,11 @@ pub fn run(args: ProbeArgs) -> Result<()> {
     if let Some(failure) = failure {
         return Err(failure);
     }
-    let code = exit_code(found.iter().map(|o| o.as_ref().map(|o| o.state)));
+    let code = exit_code(
+        found
+            .iter()
+            .map(|o| o.as_ref().map(|o| (o.state, tls_failed(o)))),
+    );
     if code != 0 {
         return Err(Error::Status(code));
     }
@@ -81,6 +93,7 @@ fn scan(
         proto: job.proto,
         timeout: job.timeout,
         banner: job.args.banner,
+        tls: job.tls.client(),
         deadline,
         trace: job.trace,
     };
@@ -147,6 +160,11 @@ fn wait(job: &Job<'_>, limit: Duration) -> Result<(Vec<Option<Outcome>>, Option<
     Ok((found, failure))
 }
 
+/// An open port whose TLS handshake failed.
+fn tls_failed(outcome: &Outcome) -> bool {
+    matches!(outcome.tls, Some(Err(_)))
+}
+
 fn is_open(outcome: &Option<Outcome>) -> bool {
     outcome.as_ref().is_some_and(|o| o.state == State::Open)
 }
@@ -209,8 +227,21 @@ fn line(job: &Job<'_>, outcome: &Outcome, service: Option<&str>) -> String {
     }
     line.push(' ');
     line.push_str(outcome.state.as_str());
+    if let Some(Err(reason)) = &outcome.tls {
+        line.push_str(&format!(", TLS failed: {reason}"));
+        return line;
+    }
     if let (State::Open, Some(rtt)) = (outcome.state, outcome.rtt) {
         line.push_str(&format!(" {:.2} ms", rtt.as_secs_f64() * 1e3));
+    }
+    if let Some(Ok(tls)) = &outcome.tls {
+        line.push_str(&format!(", {}", tls.version));
+        if let Some(days) = days_left(tls) {
+            line.push_str(&match days {
+                0.. => format!(", certificate expires in {days} day{}", plural(days)),
+                _ => format!(", certificate expired {} day{} ago", -days, plural(-days)),
+            });
+        }
     }
     if let Some(banner) = &outcome.banner {
         line.push_str(&format!(" \"{}\"", probe::escape(banner)));
@@ -233,17 +264,43 @@ fn json(job: &Job<'_>, outcome: &Outcome, service: Option<&str>) -> String {
     if job.args.banner {
         value["banner"] = outcome.banner.as_deref().map(probe::escape).into();
     }
+    match &outcome.tls {
+        Some(Ok(tls)) => {
+            value["tls"] = serde_json::json!({
+                "version": tls.version,
+                "days_left": days_left(tls),
+                "not_after": tls.not_after.map(summary::date),
+            });
+        }
+        Some(Err(reason)) => value["tls"] = serde_json::json!({ "error": reason }),
+        None => {}
+    }
     value.to_string()
 }
 
+/// Whole days until the certificate expires, negative once it has.
+fn days_left(tls: &probe::Tls) -> Option<i64> {
+    let now = jiff::Timestamp::now().as_second();
+    tls.not_after.map(|at| (at - now).div_euclid(86_400))
+}
+
+fn plural(n: i64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// 0 when every port is open, else the code of the first that is not: 4 closed or
-/// unreachable, 5 silent.
-fn exit_code(states: impl Iterator<Item = Option<State>>) -> u8 {
+/// unreachable, 5 silent, 6 open but its TLS handshake failed.
+fn exit_code(states: impl Iterator<Item = Option<(State, bool)>>) -> u8 {
     for state in states {
         match state {
-            Some(State::Open) => {}
-            Some(State::Closed | State::Unreachable) => return 4,
-            Some(State::Filtered | State::OpenFiltered) | None => return 5,
+            Some((State::Open, true)) => return 6,
+            Some((State::Open, false)) => {}
+            Some((State::Closed | State::Unreachable, _)) => return 4,
+            Some((State::Filtered | State::OpenFiltered, _)) | None => return 5,
         }
     }
     0
@@ -279,12 +336,15 @@ mod tests {
     #[test]
     fn exit_code_is_the_first_port_not_open() {
         use State::*;
-        let code = |states: &[State]| exit_code(states.iter().copied().map(Some));
+        let code = |states: &[State]| exit_code(states.iter().map(|&s| Some((s, false))));
         assert_eq!(code(&[Open, Open]), 0);
         assert_eq!(code(&[Open, Closed, Filtered]), 4);
         assert_eq!(code(&[Filtered, Closed]), 5);
         assert_eq!(code(&[Unreachable]), 4);
         assert_eq!(code(&[OpenFiltered]), 5);
         assert_eq!(code(&[]), 0);
+        let tls = |failed: bool| exit_code([Some((Open, false)), Some((Open, failed))].into_iter());
+        assert_eq!(tls(true), 6);
+        assert_eq!(tls(false), 0);
     }
 }

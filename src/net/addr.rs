@@ -56,6 +56,11 @@ const WELL_KNOWN: &[(&str, u16)] = &[
     ("pop3s", 995),
 ];
 
+/// The service names every user expects to work, for completion scripts to offer.
+pub fn well_known_names() -> impl Iterator<Item = &'static str> {
+    WELL_KNOWN.iter().map(|&(name, _)| name)
+}
+
 /// A port number (0-65535) or a TCP service name; `None` when it is neither.
 pub fn parse_port(text: &str) -> Option<u16> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,4 +1,7 @@
 //! The one place sockets are made (socket2): family, v6-only, reuse-address, backlog, timeouts.
+//! Unix-domain sockets, which live in the file system, are in `unix`.
+
+mod unix;
 
 use std::io;
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -9,6 +12,8 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use super::addr::{self, Family};
 use super::trace::Trace;
 use crate::error::{Error, Result};
+
+pub use unix::{bind_unix, connect_unix, SocketFile};
 
 /// The sockets a server serves: TCP listeners and UDP sockets.
 #[derive(Debug, Default)]
@@ -66,6 +71,12 @@ pub fn bind_listeners(
 pub fn bind_udp(bind: Option<&str>, port: u16, count: usize) -> Result<Vec<UdpSocket>> {
     let group = bind_server(bind, port, Type::DGRAM, None, count, Family::Any)?;
     Ok(group.into_iter().map(Socket::into).collect())
+}
+
+/// One UDP socket bound like `bind_listeners`', `family` included (`raw --listen -u`).
+pub fn bind_datagram(bind: Option<&str>, port: u16, family: Family) -> Result<UdpSocket> {
+    let mut one = bind_server(bind, port, Type::DGRAM, None, 1, family)?;
+    Ok(one.remove(0).into())
 }
 
 /// Binds (and, given a backlog, listens on) `count` sockets on one address.

@@ -176,6 +176,32 @@ impl Encoder {
     }
 }
 
+/// A command the user sends from the escape prompt (`send brk`, `send ip`, ...): IAC and
+/// one byte (RFC 854), carrying no data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// BRK: the BREAK key, or "attention".
+    Break,
+    /// IP: interrupt the process the session runs (what Ctrl-C would do on that machine).
+    InterruptProcess,
+    /// AO: let the process finish but stop sending its output.
+    AbortOutput,
+    /// AYT: ask for a visible sign that the server is still there.
+    AreYouThere,
+}
+
+impl Signal {
+    pub fn bytes(self) -> [u8; 2] {
+        let code = match self {
+            Signal::Break => 243,
+            Signal::InterruptProcess => 244,
+            Signal::AbortOutput => 245,
+            Signal::AreYouThere => 246,
+        };
+        [IAC, code]
+    }
+}
+
 struct Verb(u8);
 
 impl fmt::Display for Verb {

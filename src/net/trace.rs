@@ -18,13 +18,18 @@ impl Trace {
         if !self.enabled {
             return;
         }
-        let now = jiff::Zoned::now();
-        crate::say!(
-            "{:02}:{:02}:{:02}.{:06} {step}",
-            now.hour(),
-            now.minute(),
-            now.second(),
-            now.subsec_nanosecond() / 1000
-        );
+        crate::say!("{} {step}", timestamp());
     }
+}
+
+/// The local time as `HH:MM:SS.ffffff`: the stamp of trace lines and of `-x` records.
+pub fn timestamp() -> String {
+    let now = jiff::Zoned::now();
+    format!(
+        "{:02}:{:02}:{:02}.{:06}",
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.subsec_nanosecond() / 1000
+    )
 }

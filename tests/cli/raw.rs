@@ -1,4 +1,5 @@
-//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal.
+//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal. The harness here
+//! (`Raw`, `listening_port`, `TempFile`, ...) serves `raw_transports` too.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -14,34 +15,34 @@ use predicates::prelude::*;
 use crate::common::{self, inetd, netkit, noise, peer, read_all, refused_addr, wait_for, BIN};
 
 /// How long anything awaited may take before the test fails.
-const LIMIT: Duration = Duration::from_secs(10);
+pub(crate) const LIMIT: Duration = Duration::from_secs(10);
 
 const IAC: u8 = 255;
 
 /// `netkit raw ARGS` as a child whose stdin stays open until `close_stdin` (or drop), with
 /// stdout and stderr collected as they arrive.
-struct Raw {
-    child: Child,
-    stdin: Option<ChildStdin>,
+pub(crate) struct Raw {
+    pub(crate) child: Child,
+    pub(crate) stdin: Option<ChildStdin>,
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
     readers: Vec<JoinHandle<()>>,
 }
 
 impl Raw {
-    fn start(args: &[&str]) -> Raw {
+    pub(crate) fn start(args: &[&str]) -> Raw {
         Raw::start_with(args, Stdio::piped())
     }
 
     /// `netkit raw ARGS` with `stdin` given (`Stdio::null()`, a file).
-    fn start_with(args: &[&str], stdin: Stdio) -> Raw {
+    pub(crate) fn start_with(args: &[&str], stdin: Stdio) -> Raw {
         let mut command = Command::new(BIN);
         command.arg("raw").args(args).env_clear();
         Raw::program(command, stdin)
     }
 
     /// Any program (a peer such as `nc -l`) run the same way.
-    fn program(mut command: Command, stdin: Stdio) -> Raw {
+    pub(crate) fn program(mut command: Command, stdin: Stdio) -> Raw {
         let mut child = command
             .stdin(stdin)
             .stdout(Stdio::piped())
@@ -63,24 +64,24 @@ impl Raw {
         }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         self.stdin.as_mut().unwrap().write_all(bytes).unwrap();
     }
 
-    fn close_stdin(&mut self) {
+    pub(crate) fn close_stdin(&mut self) {
         drop(self.stdin.take());
     }
 
-    fn stdout(&self) -> Vec<u8> {
+    pub(crate) fn stdout(&self) -> Vec<u8> {
         self.stdout.lock().unwrap().clone()
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     /// Waits for netkit to exit, then for the last of its output.
-    fn wait(&mut self, what: &str) -> ExitStatus {
+    pub(crate) fn wait(&mut self, what: &str) -> ExitStatus {
         let child = &mut self.child;
         let status = wait_for(what, LIMIT, || child.try_wait().unwrap());
         for reader in self.readers.drain(..) {
@@ -90,13 +91,13 @@ impl Raw {
     }
 
     /// Polls the collected stdout until `find` is satisfied.
-    fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
+    pub(crate) fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
         wait_for(what, LIMIT, || {
             find(&self.stdout.lock().unwrap()).then_some(())
         });
     }
 
-    fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
         wait_for(what, LIMIT, || {
             let text = self.stderr();
             find(&text).then_some(text)
@@ -121,7 +122,7 @@ fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> J
 }
 
 /// A peer that reads until netkit's FIN, then sends back what it got and closes.
-fn mirror() -> u16 {
+pub(crate) fn mirror() -> u16 {
     peer(|mut stream| {
         let got = read_all(&mut stream);
         stream.write_all(&got).unwrap();
@@ -130,6 +131,11 @@ fn mirror() -> u16 {
 
 fn banner(port: u16) -> String {
     format!("Connected to 127.0.0.1 (127.0.0.1) port {port}.\n")
+}
+
+/// The banner on a terminal, where Ctrl-] is the escape.
+fn escape_banner(port: u16) -> String {
+    format!("{}Escape character is '^]'.\n", banner(port))
 }
 
 /// Closes `stream` with a reset (RST) instead of a FIN.
@@ -145,7 +151,7 @@ fn unsent(port: u16) -> String {
 }
 
 /// Asserts that `got` is `want`, naming the first byte that differs.
-fn same_bytes(got: &[u8], want: &[u8], what: &str) {
+pub(crate) fn same_bytes(got: &[u8], want: &[u8], what: &str) {
     if let Some(at) = got.iter().zip(want).position(|(a, b)| a != b) {
         panic!("{what}: byte {at} differs");
     }
@@ -153,12 +159,12 @@ fn same_bytes(got: &[u8], want: &[u8], what: &str) {
 }
 
 /// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 static FILES: AtomicUsize = AtomicUsize::new(0);
 
 impl TempFile {
-    fn new(bytes: &[u8]) -> TempFile {
+    pub(crate) fn new(bytes: &[u8]) -> TempFile {
         let name = format!(
             "netkit-raw-{}-{}.bin",
             std::process::id(),
@@ -177,7 +183,7 @@ impl Drop for TempFile {
 }
 
 /// The port of `raw --listen`'s `Listening on ADDR port PORT.` line, once it is there.
-fn listening_port(raw: &Raw, addr: &str) -> String {
+pub(crate) fn listening_port(raw: &Raw, addr: &str) -> String {
     let prefix = format!("Listening on {addr} port ");
     let find = |text: &str| {
         text.lines()
@@ -801,7 +807,7 @@ fn telnet_login_prompt_from_a_real_telnetd_is_clean() {
 }
 
 /// A detached tmux session on a private server, killed by its unique name on drop.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: std::path::PathBuf,
     session: String,
 }
@@ -809,7 +815,7 @@ struct Tmux {
 static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
 impl Tmux {
-    fn start(command: &str) -> Tmux {
+    pub(crate) fn start(command: &str) -> Tmux {
         let name = format!(
             "netkit-raw-{}-{}",
             std::process::id(),
@@ -850,16 +856,23 @@ impl Tmux {
             .unwrap()
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn wait_screen(&self, what: &str, text: &str) {
+    pub(crate) fn wait_screen(&self, what: &str, text: &str) {
         wait_for(what, LIMIT, || self.screen().contains(text).then_some(()));
     }
 
-    fn type_line(&self, line: &str) {
+    /// Presses keys by tmux's names (`C-]`, `C-c`).
+    pub(crate) fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    pub(crate) fn type_line(&self, line: &str) {
         assert!(self
             .run(&["send-keys", "-t", &self.session, "-l", line])
             .status
@@ -938,11 +951,15 @@ fn closed_terminal_ends_raw_quietly() {
     assert_eq!(event.recv_timeout(LIMIT).unwrap(), "connected");
     wait_for("the banner in the log", LIMIT, || {
         let text = std::fs::read_to_string(&log).ok()?;
-        (text == banner(port)).then_some(())
+        (text == escape_banner(port)).then_some(())
     });
     drop(tmux); // the terminal goes away: SIGHUP
     assert_eq!(event.recv_timeout(LIMIT).unwrap(), "closed");
     let text = std::fs::read_to_string(&log).unwrap();
     let _ = std::fs::remove_file(&log);
-    assert_eq!(text, banner(port), "netkit wrote more after the hangup");
+    assert_eq!(
+        text,
+        escape_banner(port),
+        "netkit wrote more after the hangup"
+    );
 }

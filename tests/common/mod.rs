@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod inetd;
+pub mod tls;
 pub mod tty;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};

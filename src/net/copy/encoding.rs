@@ -32,6 +32,15 @@ impl Encoding {
         wire
     }
 
+    /// How many times longer than the input its wire bytes can be: CR LF for LF, and
+    /// telnet's doubled 0xFF.
+    pub fn growth(&self) -> usize {
+        match self {
+            Encoding::Plain => 1,
+            Encoding::Crlf(_) | Encoding::Telnet(_) => 2,
+        }
+    }
+
     /// What is still owed at the end of the input (telnet: the NUL after a final CR).
     pub fn finish<'a>(&mut self, wire: &'a mut Vec<u8>) -> &'a [u8] {
         wire.clear();

@@ -1,29 +1,40 @@
 //! The client copy path: input to a stream and the stream to output at once, on one thread.
 //!
-//! `pump` is the one loop; `stream` says what it runs over (TCP and Unix sockets today, any
-//! transport that implements `Stream` tomorrow); `encoding` turns input into wire bytes (`-C`,
-//! `-t`); `outbox` holds what waits for the stream; `poll` waits on the input and the stream.
+//! `pump` is the one loop; `stream` says what it runs over (TCP and Unix sockets, UDP in
+//! `datagram`, any transport that implements `Stream`); `encoding` turns input into wire bytes
+//! (`-C`, `-t`); `outbox` holds what waits for the stream; `poll` waits on the input and the
+//! stream; `hexdump` records every chunk for `-x`; `escape` is the `netkit>` prompt that the
+//! escape character (Ctrl-]) opens when a person types the input.
 
+mod datagram;
 mod encoding;
+pub mod escape;
+pub mod hexdump;
 mod outbox;
-mod poll;
+pub(crate) mod poll;
 mod stream;
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::os::fd::AsFd;
-use std::thread;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
+pub use datagram::{Datagrams, MAX_DATAGRAM};
+pub use escape::Escape;
+pub use hexdump::Hexdump;
 pub use stream::Stream;
 
 use self::encoding::Encoding;
+use self::escape::Action;
+use self::hexdump::Direction;
 use self::outbox::Outbox;
 use self::poll::Watch;
 use super::telnet;
 use super::trace::Trace;
 
-/// Bytes moved per read, in either direction.
+/// Bytes moved per read, in either direction; more than any UDP datagram holds (65,527 bytes
+/// over IPv6), so none is ever too long for the buffer.
 const CHUNK: usize = 64 * 1024;
+const _: () = assert!(CHUNK >= 65_535 - 8);
 
 /// The longest pause between two looks at what the peer has acknowledged (see `drain`).
 const DRAIN_PAUSE: Duration = Duration::from_millis(50);
@@ -48,6 +59,25 @@ pub enum End {
     PeerClosed,
     /// The input had ended and the peer stayed silent for `Options::idle`.
     Silence,
+    /// `Sidecar::stop` became readable (a signal).
+    Stopped,
+    /// `close` at the escape prompt.
+    Closed,
+    /// `quit` at the escape prompt.
+    Quit,
+}
+
+/// What takes part in a conversation besides the stream, the input and the output.
+#[derive(Default)]
+pub struct Sidecar<'a> {
+    /// Gets every chunk of both directions as it goes through (`-x`): what was written to
+    /// the stream and what was read from it, before any telnet decoding.
+    pub dump: Option<&'a mut Hexdump>,
+    /// Ends the conversation when it becomes readable (the signal pipe of a listener).
+    pub stop: Option<BorrowedFd<'a>>,
+    /// The input is a terminal and this key opens the `netkit>` prompt: what was typed before
+    /// it goes out, the prompt runs (the conversation waits), and the session goes on or ends.
+    pub escape: Option<Escape<'a>>,
 }
 
 /// Why it did not; `cmd` decides the words.
@@ -64,6 +94,8 @@ pub enum Failure {
     Input(io::Error),
     /// Writing the output failed; `BrokenPipe` means its reader went away.
     Output(io::Error),
+    /// Writing the hexdump (`Sidecar::dump`) failed.
+    Dump(io::Error),
 }
 
 /// Copies `input` to `stream` and `stream` to `output` at the same time, byte for byte
@@ -76,16 +108,35 @@ pub enum Failure {
 /// only its direction: a terminal on `input` ends the conversation at once, but a pipe or a
 /// file is sent to its end, and `End::PeerClosed` comes once the peer has acknowledged all
 /// of it; a peer that resets meanwhile is `Failure::Unsent`. Returns with the stream closed.
+///
+/// Over datagrams (`Stream::max_datagram`) there is no FIN: the conversation ends only by
+/// `options.idle` of silence once the input has ended (or never, without it).
 pub fn pump<S: Stream>(
-    mut stream: S,
+    stream: S,
     input: impl Read + AsFd,
     output: &mut impl Write,
     options: Options,
 ) -> Result<End, Failure> {
+    pump_with(stream, input, output, options, Sidecar::default())
+}
+
+/// `pump`, with a dump of every chunk and a descriptor that stops it (`End::Stopped`).
+pub fn pump_with<S: Stream>(
+    mut stream: S,
+    input: impl Read + AsFd,
+    output: &mut impl Write,
+    options: Options,
+    sidecar: Sidecar<'_>,
+) -> Result<End, Failure> {
     stream.set_nonblocking().map_err(Failure::Receive)?;
-    let result = Copy::new(input, output, options).run(&mut stream);
+    let datagrams = stream.max_datagram().is_some();
+    let result = Copy::new(input, output, options, sidecar, &stream).run(&mut stream);
     drop(stream);
-    options.trace.step("connection closed");
+    options.trace.step(if datagrams {
+        "socket closed"
+    } else {
+        "connection closed"
+    });
     result
 }
 
@@ -94,6 +145,15 @@ struct Copy<'o, I, W> {
     input: I,
     output: &'o mut W,
     trace: Trace,
+    dump: Option<&'o mut Hexdump>,
+    stop: Option<BorrowedFd<'o>>,
+    escape: Option<Escape<'o>>,
+    /// The key was typed; what came after it in the same read begins the command line.
+    escaped: Option<Vec<u8>>,
+    /// The stream carries datagrams: no FIN, and it narrates its own traffic.
+    datagrams: bool,
+    /// The longest piece of input read at once: what one datagram holds, once encoded.
+    piece: usize,
     idle: Option<Duration>,
     /// A person types the input: the peer's FIN ends the conversation (telnet's habit).
     terminal: bool,
@@ -104,6 +164,10 @@ struct Copy<'o, I, W> {
     peer_done: bool,
     fin_sent: Option<Instant>,
     last_heard: Instant,
+    started: Instant,
+    /// Bytes written to the stream and read from it, for `status`.
+    sent: u64,
+    received: u64,
     buf: Vec<u8>,
     wire: Vec<u8>,
     data: Vec<u8>,
@@ -111,20 +175,37 @@ struct Copy<'o, I, W> {
 }
 
 impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
-    fn new(input: I, output: &'o mut W, options: Options) -> Self {
+    fn new(
+        input: I,
+        output: &'o mut W,
+        options: Options,
+        sidecar: Sidecar<'o>,
+        stream: &impl Stream,
+    ) -> Self {
+        let encoding = Encoding::new(options.crlf, options.telnet);
+        let max = stream.max_datagram();
         Copy {
             terminal: input.as_fd().is_terminal(),
             input,
             output,
             trace: options.trace,
+            dump: sidecar.dump,
+            stop: sidecar.stop,
+            escape: sidecar.escape,
+            escaped: None,
+            datagrams: max.is_some(),
+            piece: max.map_or(CHUNK, |max| (max / encoding.growth()).clamp(1, CHUNK)),
             idle: options.idle,
-            encoding: Encoding::new(options.crlf, options.telnet),
+            encoding,
             decoder: options.telnet.then(|| telnet::Decoder::new(options.trace)),
             outbox: Outbox::default(),
             input_open: true,
             peer_done: false,
             fin_sent: None,
             last_heard: Instant::now(),
+            started: Instant::now(),
+            sent: 0,
+            received: 0,
             buf: vec![0; CHUNK],
             wire: Vec::new(),
             data: Vec::new(),
@@ -149,8 +230,19 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             if !self.input_open && !sending && self.fin_sent.is_none() {
                 // narrated first: once the FIN is out, the peer may close and netkit end at
                 // once, and a line written after the call could be lost with the process
-                self.trace
-                    .step("end of input: write half shut down (FIN sent)");
+                if !self.datagrams {
+                    self.trace
+                        .step("end of input: write half shut down (FIN sent)");
+                } else if let Some(limit) = self.idle {
+                    self.trace.step(format_args!(
+                        "end of input (UDP has no FIN): replies are printed until {:.1} s \
+                         pass without one",
+                        limit.as_secs_f64()
+                    ));
+                } else {
+                    self.trace
+                        .step("end of input (UDP has no FIN): replies are still printed");
+                }
                 stream
                     .shut_write()
                     .map_err(|err| self.lost(err, Failure::Send))?;
@@ -176,7 +268,7 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 timeout = Some(Duration::ZERO);
             }
             let reading = self.input_open && !sending;
-            let [socket, input] = poll::wait(
+            let [socket, input, stop] = poll::wait(
                 [
                     (receiving || sending).then(|| Watch {
                         fd: stream.as_fd(),
@@ -188,10 +280,19 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                         read: true,
                         write: false,
                     }),
+                    self.stop.map(|fd| Watch {
+                        fd,
+                        read: true,
+                        write: false,
+                    }),
                 ],
                 timeout,
             )
             .map_err(Failure::Receive)?;
+            if stop.read || stop.trouble {
+                self.trace.step("signal received: the conversation is over");
+                return Ok(End::Stopped);
+            }
             if receiving && (socket.read || socket.trouble || buffered) {
                 self.receive(stream)?;
             }
@@ -202,6 +303,11 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 self.read_input()?;
                 // most of the time the socket takes it at once: no need to wait for that
                 self.send(stream)?;
+            }
+            if let Some(typed) = self.escaped.take() {
+                if let Some(end) = self.prompt(&typed)? {
+                    return Ok(end);
+                }
             }
         }
     }
@@ -223,7 +329,14 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             Err(err) => return Err(self.lost(err, Failure::Receive)),
         };
         self.last_heard = Instant::now();
-        self.trace.step(format_args!("received {n} bytes"));
+        self.received += n as u64;
+        if !self.datagrams {
+            self.trace.step(format_args!("received {n} bytes"));
+        }
+        if let Some(dump) = self.dump.as_mut() {
+            dump.record(Direction::Received, &self.buf[..n])
+                .map_err(Failure::Dump)?;
+        }
         let shown = match self.decoder.as_mut() {
             Some(decoder) => {
                 self.data.clear();
@@ -276,7 +389,14 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                     return Err(self.lost(err, Failure::Send));
                 }
                 Ok(n) => {
-                    self.trace.step(format_args!("sent {n} bytes"));
+                    self.sent += n as u64;
+                    if !self.datagrams {
+                        self.trace.step(format_args!("sent {n} bytes"));
+                    }
+                    if let Some(dump) = self.dump.as_mut() {
+                        dump.record(Direction::Sent, &bytes[..n])
+                            .map_err(Failure::Dump)?;
+                    }
                     self.outbox.advance(n);
                 }
                 // a layer full of its own records takes more once they are out
@@ -289,21 +409,76 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
 
     /// One read of the input, encoded into the outbox; at its end, what the encoding owes.
     fn read_input(&mut self) -> Result<(), Failure> {
-        match self.input.read(&mut self.buf) {
+        match self.input.read(&mut self.buf[..self.piece]) {
             Ok(0) => {
                 self.input_open = false;
                 let tail = self.encoding.finish(&mut self.wire);
                 self.outbox.push(tail);
             }
             Ok(n) => {
-                let bytes = self.encoding.apply(&self.buf[..n], &mut self.wire);
+                let typed = &self.buf[..n];
+                let (now, escaped) = match &self.escape {
+                    Some(escape) => escape::split(escape.key, typed),
+                    None => (typed, None),
+                };
+                let bytes = self.encoding.apply(now, &mut self.wire);
                 self.outbox.push(bytes);
+                self.escaped = escaped.map(<[u8]>::to_vec);
             }
             // a descriptor someone else made non-blocking; poll says when to try again
             Err(err) if again(&err) => {}
             Err(err) => return Err(Failure::Input(err)),
         }
         Ok(())
+    }
+
+    /// The escape prompt, once what was typed before the key went to the stream (or waits in
+    /// the outbox); `Some` when the conversation ends there.
+    fn prompt(&mut self, typed: &[u8]) -> Result<Option<End>, Failure> {
+        let Some(escape) = &self.escape else {
+            return Ok(None);
+        };
+        self.trace
+            .step("escape character typed: the netkit> prompt is open");
+        let status = escape::Status {
+            escape,
+            sent: self.sent,
+            received: self.received,
+            elapsed: self.started.elapsed(),
+        };
+        let telnet = self.decoder.is_some();
+        let action = escape::prompt(
+            &mut self.input,
+            typed,
+            self.stop,
+            telnet,
+            &status,
+            &mut io::stderr(),
+        )
+        .map_err(Failure::Input)?;
+        let end = match action {
+            Action::Resume => None,
+            // after the piece that waits, as telnet's answers go
+            Action::Command(bytes) => {
+                self.outbox.answer(&bytes);
+                None
+            }
+            Action::Data(key) => {
+                let key = [key];
+                let bytes = self.encoding.apply(&key, &mut self.wire);
+                self.outbox.answer(bytes);
+                None
+            }
+            Action::Close => Some(End::Closed),
+            Action::Quit => Some(End::Quit),
+            Action::Stopped => Some(End::Stopped),
+        };
+        self.trace.step(match end {
+            None => "back to the session",
+            Some(End::Stopped) => "signal received: the conversation is over",
+            Some(_) => "closed at the netkit> prompt",
+        });
+        Ok(end)
     }
 
     /// After the peer's FIN and ours: the input is delivered once the peer has acknowledged
@@ -339,7 +514,20 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                     return Ok(End::Silence);
                 }
             }
-            thread::sleep(pause);
+            // the pause is a wait on the stop, so that a signal ends it at once
+            let [stop] = poll::wait(
+                [self.stop.map(|fd| Watch {
+                    fd,
+                    read: true,
+                    write: false,
+                })],
+                Some(pause),
+            )
+            .map_err(Failure::Send)?;
+            if stop.read || stop.trouble {
+                self.trace.step("signal received: the conversation is over");
+                return Ok(End::Stopped);
+            }
             pause = (pause * 2).min(DRAIN_PAUSE);
         }
     }

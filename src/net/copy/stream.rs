@@ -1,4 +1,6 @@
 //! The byte streams the copy loop runs over: the `Stream` trait, and TCP and Unix sockets.
+//!
+//! UDP is a `Stream` too (`datagram.rs`), one whose pieces keep their boundaries.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -53,6 +55,54 @@ pub trait Stream: AsFd {
     /// the last bytes with a reset that no later write would report.
     fn unacknowledged(&self) -> io::Result<usize> {
         Ok(0)
+    }
+
+    /// `Some(n)` for a datagram transport (UDP): each `send` is one datagram of at most `n`
+    /// bytes, so the pump reads the input in pieces that fit one; there is no FIN either way
+    /// (`shut_write` does nothing, `receive` never returns 0), so the conversation ends by
+    /// silence (`Options::idle`) or a stop; and the stream narrates its own datagrams, since
+    /// it knows the addresses they come from and go to.
+    fn max_datagram(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// The stream of the transport chosen at run time (`raw`: TCP, UDP, Unix, or a layer on one).
+impl<S: Stream + ?Sized> Stream for Box<S> {
+    fn set_nonblocking(&self) -> io::Result<()> {
+        (**self).set_nonblocking()
+    }
+
+    fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).receive(buf)
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        (**self).send(bytes)
+    }
+
+    fn shut_write(&mut self) -> io::Result<()> {
+        (**self).shut_write()
+    }
+
+    fn wants_flush(&self) -> bool {
+        (**self).wants_flush()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+
+    fn buffered(&self) -> bool {
+        (**self).buffered()
+    }
+
+    fn unacknowledged(&self) -> io::Result<usize> {
+        (**self).unacknowledged()
+    }
+
+    fn max_datagram(&self) -> Option<usize> {
+        (**self).max_datagram()
     }
 }
 

@@ -4,6 +4,7 @@ use super::*;
 use std::fs::File;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
+use std::thread;
 
 /// An input that holds `bytes` and then ends, as a pipe whose writer has closed would.
 fn piped(bytes: &[u8]) -> UnixStream {
@@ -233,4 +234,79 @@ fn a_layer_with_its_own_buffers_fits_the_pump() {
     let got = server.join().unwrap();
     assert!(got.ends_with(b"<end>"), "the closing record came last");
     assert!(got[..got.len() - 5] == input[..], "the data arrived whole");
+}
+
+#[test]
+fn the_dump_sees_each_chunk_both_ways() {
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    let server = thread::spawn(move || {
+        let mut got = Vec::new();
+        theirs.read_to_end(&mut got).unwrap();
+        theirs.write_all(b"pong").unwrap();
+    });
+    let path = std::env::temp_dir().join(format!("netkit-dump-{}.txt", std::process::id()));
+    let mut dump = Hexdump::file(File::create(&path).unwrap());
+    let sidecar = Sidecar {
+        dump: Some(&mut dump),
+        ..Sidecar::default()
+    };
+    let options = Options {
+        crlf: true,
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    let end = pump_with(ours, piped(b"ping\n"), &mut out, options, sidecar);
+    server.join().unwrap();
+    assert_eq!(end.unwrap(), End::PeerClosed);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    // the wire bytes: -C's CR LF included
+    assert!(lines[0].ends_with(" > 6 bytes"), "{text}");
+    assert!(
+        lines[1].starts_with("00000000  70 69 6e 67 0d 0a "),
+        "{text}"
+    );
+    assert!(lines[2].ends_with(" < 4 bytes"), "{text}");
+    assert!(lines[3].ends_with("  |pong|"), "{text}");
+}
+
+#[test]
+fn a_readable_stop_ends_the_conversation() {
+    let (ours, _theirs) = UnixStream::pair().unwrap();
+    let (mut signal, stop) = UnixStream::pair().unwrap();
+    signal.write_all(b"!").unwrap();
+    let (_typing, input) = UnixStream::pair().unwrap();
+    let sidecar = Sidecar {
+        dump: None,
+        stop: Some(stop.as_fd()),
+        ..Sidecar::default()
+    };
+    let end = pump_with(ours, input, &mut Vec::new(), Options::default(), sidecar);
+    assert_eq!(end.unwrap(), End::Stopped);
+}
+
+#[test]
+fn datagrams_end_by_silence_once_the_input_ended() {
+    use std::net::UdpSocket;
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let peer = server.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        while let Ok((n, from)) = server.recv_from(&mut buf) {
+            let _ = server.send_to(&buf[..n], from);
+        }
+    });
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.connect(peer).unwrap();
+    let stream = Datagrams::connected(socket, peer, Trace::default());
+    let options = Options {
+        idle: Some(Duration::from_millis(200)),
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    let end = pump(stream, piped(b"one datagram\n"), &mut out, options);
+    assert_eq!(end.unwrap(), End::Silence);
+    assert_eq!(out, b"one datagram\n");
 }

@@ -1,16 +1,18 @@
 //! One attempt of a probe: its socket, and the steps from the connect (or the datagram) to
-//! the answer. A TLS handshake would be one more `Phase` after `Connecting`.
+//! the answer: a banner, or STARTTLS and a TLS handshake.
 
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mio::net::{TcpStream, UdpSocket};
 use mio::{Interest, Registry, Token};
 
-use super::{banner, limit, silent, Outcome, Plan, State};
+use super::{banner, limit, silent, Outcome, Plan, State, Tls};
 use crate::net::addr::Proto;
 use crate::net::socket;
+use crate::net::tls::starttls::{Dialogue, Step};
+use crate::net::tls::Handshake;
 
 /// One address and port being probed.
 pub(super) struct Attempt {
@@ -35,6 +37,17 @@ enum Phase {
     Banner { rtt: Duration, line: Vec<u8> },
     /// The empty datagram is out; a reply or an ICMP error is awaited.
     Datagram,
+    /// Connected after `rtt`; the plaintext upgrade before TLS, with what is still to send.
+    Starttls {
+        rtt: Duration,
+        dialogue: Dialogue,
+        out: Vec<u8>,
+    },
+    /// Connected after `rtt`; the TLS handshake is under way.
+    Tls {
+        rtt: Duration,
+        handshake: Box<Handshake>,
+    },
 }
 
 /// How an attempt moved on after readiness.
@@ -85,6 +98,7 @@ impl Attempt {
                 state: classify(&err),
                 rtt: Some(started.elapsed()),
                 banner: None,
+                tls: None,
             };
             return Ok(Begun::Answered(outcome, err));
         }
@@ -107,21 +121,36 @@ impl Attempt {
         }
     }
 
-    /// The answer when the deadline came first: silence, or an open port whose first line
-    /// was cut short (or never came).
-    pub(super) fn expired(self, proto: Proto) -> Outcome {
+    /// The answer when the deadline came first: silence, an open port whose first line
+    /// was cut short (or never came), or one whose TLS never finished.
+    pub(super) fn expired(self, plan: &Plan<'_>) -> Outcome {
+        let open = |rtt, banner, tls| Outcome {
+            addr: self.target,
+            state: State::Open,
+            rtt: Some(rtt),
+            banner,
+            tls,
+        };
+        let late = format!("no answer within {} s", plan.timeout.as_secs_f64());
         match self.phase {
-            Phase::Banner { rtt, line } => Outcome {
-                addr: self.target,
-                state: State::Open,
-                rtt: Some(rtt),
-                banner: banner::first_line(&line),
-            },
+            Phase::Banner { rtt, line } => open(rtt, banner::first_line(&line), None),
+            Phase::Starttls { rtt, dialogue, .. } => open(
+                rtt,
+                None,
+                Some(Err(format!(
+                    "{late} in the {} exchange",
+                    dialogue.protocol()
+                ))),
+            ),
+            Phase::Tls { rtt, .. } => {
+                open(rtt, None, Some(Err(format!("{late} to the handshake"))))
+            }
             Phase::Connecting | Phase::Datagram => Outcome {
                 addr: self.target,
-                state: silent(proto),
+                state: silent(plan.proto),
                 rtt: None,
                 banner: None,
+                tls: None,
             },
         }
     }
@@ -138,6 +167,7 @@ impl Attempt {
             state,
             rtt: Some(rtt),
             banner,
+            tls: None,
         };
         match (&mut self.socket, &mut self.phase) {
             (Sock::Tcp(stream), Phase::Connecting) => {
@@ -150,6 +180,10 @@ impl Attempt {
                     // a wake-up before the handshake is done
                     Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(Next::Wait),
                     Err(err) => Ok(Next::Done(answer(classify(&err), rtt, None), Some(err))),
+                    Ok(()) if plan.tls.is_some() => {
+                        self.deadline = limit(plan, Instant::now());
+                        self.secure(plan, registry, token, rtt)
+                    }
                     Ok(()) if plan.banner => {
                         registry.reregister(stream, token, Interest::READABLE)?;
                         self.phase = Phase::Banner {
@@ -190,9 +224,147 @@ impl Attempt {
                     Err(err) => Ok(Next::Done(answer(classify(&err), rtt, None), Some(err))),
                 }
             }
+            (Sock::Tcp(stream), Phase::Starttls { rtt, dialogue, out }) => {
+                let (rtt, target) = (*rtt, self.target);
+                let failed = |reason| Ok(Next::Done(tls_answer(target, rtt, Err(reason)), None));
+                let mut buf = [0u8; 4096];
+                loop {
+                    while !out.is_empty() {
+                        match stream.write(out) {
+                            Ok(n) => drop(out.drain(..n)),
+                            Err(err) if again(&err) => {
+                                let both = Interest::READABLE | Interest::WRITABLE;
+                                registry.reregister(stream, token, both)?;
+                                return Ok(Next::Wait);
+                            }
+                            Err(err) => return failed(crate::error::reason(&err)),
+                        }
+                    }
+                    let mut step = match stream.read(&mut buf) {
+                        Ok(0) => {
+                            return failed(format!(
+                                "the server closed the connection during the {} exchange",
+                                dialogue.protocol()
+                            ))
+                        }
+                        Ok(n) => dialogue.feed(&buf[..n]),
+                        Err(err) if again(&err) => {
+                            registry.reregister(stream, token, Interest::READABLE)?;
+                            return Ok(Next::Wait);
+                        }
+                        Err(err) => return failed(crate::error::reason(&err)),
+                    };
+                    // a command to send, and the answer may have come with the last reply
+                    while let Ok(Step::Send(command)) = step {
+                        out.extend_from_slice(&command);
+                        step = dialogue.feed(&[]);
+                    }
+                    match step {
+                        Err(reason) => return failed(reason),
+                        Ok(Step::Upgrade) => break,
+                        Ok(_) => {}
+                    }
+                }
+                self.handshake(plan, registry, token, rtt)
+            }
+            (Sock::Tcp(stream), Phase::Tls { rtt, handshake }) => {
+                let (rtt, target) = (*rtt, self.target);
+                match handshake.advance(stream) {
+                    Ok(true) => {
+                        let found = Tls {
+                            version: handshake.version().unwrap_or_else(|| "TLS".into()),
+                            not_after: handshake.certificate().map(|c| c.not_after()),
+                        };
+                        Ok(Next::Done(tls_answer(target, rtt, Ok(found)), None))
+                    }
+                    Ok(false) => {
+                        let interest = match handshake.wants_write() {
+                            true => Interest::READABLE | Interest::WRITABLE,
+                            false => Interest::READABLE,
+                        };
+                        registry.reregister(stream, token, interest)?;
+                        Ok(Next::Wait)
+                    }
+                    Err(failed) => {
+                        let reason = match plan.tls.map(|client| client.reason(failed)) {
+                            Some(Ok(words)) => words,
+                            Some(Err(err)) => crate::error::reason(&err),
+                            None => "no TLS client".into(),
+                        };
+                        Ok(Next::Done(tls_answer(target, rtt, Err(reason)), None))
+                    }
+                }
+            }
             (Sock::Tcp(_), Phase::Datagram) => Ok(Next::Wait),
         }
     }
+
+    /// Connected: STARTTLS first when the client speaks it, else the handshake.
+    fn secure(
+        &mut self,
+        plan: &Plan<'_>,
+        registry: &Registry,
+        token: Token,
+        rtt: Duration,
+    ) -> io::Result<Next> {
+        let (Some(client), Sock::Tcp(stream)) = (plan.tls, &mut self.socket) else {
+            return Ok(Next::Wait);
+        };
+        let Some(protocol) = client.starttls() else {
+            return self.handshake(plan, registry, token, rtt);
+        };
+        let local = stream.local_addr()?;
+        registry.reregister(stream, token, Interest::READABLE)?;
+        self.phase = Phase::Starttls {
+            rtt,
+            dialogue: Dialogue::new(protocol, local),
+            out: Vec::new(),
+        };
+        // the greeting may be in already
+        self.next(plan, registry, token)
+    }
+
+    /// Begins the TLS handshake: the ClientHello goes out at once.
+    fn handshake(
+        &mut self,
+        plan: &Plan<'_>,
+        registry: &Registry,
+        token: Token,
+        rtt: Duration,
+    ) -> io::Result<Next> {
+        let Some(client) = plan.tls else {
+            return Ok(Next::Wait);
+        };
+        match client.start(plan.trace) {
+            Ok(handshake) => {
+                self.phase = Phase::Tls {
+                    rtt,
+                    handshake: Box::new(handshake),
+                };
+                self.next(plan, registry, token)
+            }
+            Err(reason) => Ok(Next::Done(tls_answer(self.target, rtt, Err(reason)), None)),
+        }
+    }
+}
+
+/// An open port and what its TLS gave.
+fn tls_answer(target: SocketAddr, rtt: Duration, tls: Result<Tls, String>) -> Outcome {
+    Outcome {
+        addr: target,
+        state: State::Open,
+        rtt: Some(rtt),
+        banner: None,
+        tls: Some(tls),
+    }
+}
+
+/// Nothing to do now; the event loop says when to try again.
+fn again(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
 }
 
 /// The state a failed connect (or receive) stands for.

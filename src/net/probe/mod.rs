@@ -19,6 +19,7 @@ use mio::{Events, Poll, Token};
 use slab::Slab;
 
 use super::addr::Proto;
+use super::tls;
 use super::trace::Trace;
 use attempt::{Attempt, Begun, Next};
 
@@ -63,6 +64,17 @@ pub struct Outcome {
     /// With `banner`: the first line the server sent (at most 1 KiB, without its line end),
     /// as raw bytes; `None` when it sent nothing within the limit.
     pub banner: Option<Vec<u8>>,
+    /// With `tls`: what the handshake of an open port found, or why it failed, in words.
+    pub tls: Option<Result<Tls, String>>,
+}
+
+/// What a completed TLS handshake showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tls {
+    /// `TLS 1.3`.
+    pub version: String,
+    /// When the server's certificate expires (seconds since 1970), if it could be read.
+    pub not_after: Option<i64>,
 }
 
 /// What to probe and how.
@@ -76,6 +88,9 @@ pub struct Plan<'a> {
     pub timeout: Duration,
     /// Also read the first line each open TCP port sends (for UDP, the reply's first line).
     pub banner: bool,
+    /// Also complete a TLS handshake (after STARTTLS, if the client speaks it) on each open
+    /// TCP port, within one more `timeout`.
+    pub tls: Option<&'a tls::Client>,
     /// No attempt outlives this (`--wait`'s end); attempts not begun by then are silence.
     pub deadline: Option<Instant>,
     pub trace: Trace,
@@ -147,6 +162,7 @@ impl Scan<'_> {
                 state: silent(plan.proto),
                 rtt: None,
                 banner: None,
+                tls: None,
             };
             self.settle(port, addr, silence);
             return Ok(());
@@ -191,7 +207,7 @@ impl Scan<'_> {
         for key in due {
             let attempt = self.live.remove(key);
             let (port, addr) = (attempt.port, attempt.addr);
-            let outcome = attempt.expired(self.plan.proto);
+            let outcome = attempt.expired(self.plan);
             self.report(&outcome, None);
             self.settle(port, addr, outcome);
         }
@@ -214,10 +230,17 @@ impl Scan<'_> {
                 "{target} {state}: {}",
                 crate::error::reason(err)
             )),
-            (None, Some(rtt)) => trace.step(format_args!(
-                "{target} {state} after {:.3} ms; socket closed",
-                rtt.as_secs_f64() * 1e3
-            )),
+            (None, Some(rtt)) => {
+                let tls = match &outcome.tls {
+                    Some(Ok(tls)) => format!(", {}", tls.version),
+                    Some(Err(reason)) => format!(", TLS failed: {reason}"),
+                    None => String::new(),
+                };
+                trace.step(format_args!(
+                    "{target} {state} after {:.3} ms{tls}; socket closed",
+                    rtt.as_secs_f64() * 1e3
+                ))
+            }
             (None, None) => trace.step(format_args!(
                 "{target} {state}: no answer within {} s",
                 self.plan.timeout.as_secs_f64()
@@ -252,6 +275,7 @@ mod tests {
             proto,
             timeout: Duration::from_secs(5),
             banner: false,
+            tls: None,
             deadline: None,
             trace: Trace::default(),
         }

@@ -1,0 +1,154 @@
+//! `-x`: every chunk of a conversation as `hexdump -C` lines, under a stamp and a direction.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::net::trace;
+
+/// Which way a chunk went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// To the peer: `>`.
+    Sent,
+    /// From the peer: `<`.
+    Received,
+}
+
+/// Appends the `hexdump -C` lines of `bytes` to `out`: sixteen bytes a line, the offset
+/// counting from 0, hex in two groups of eight, then the bytes as text between bars (`.` for
+/// anything but printable ASCII). Every line is written, repeats included (`hexdump -Cv`: no
+/// `*`), and there is no closing line with the length; nothing for no bytes.
+pub fn hexdump_lines(bytes: &[u8], out: &mut String) {
+    for (row, line) in bytes.chunks(16).enumerate() {
+        let _ = write!(out, "{:08x}  ", row * 16);
+        for i in 0..16 {
+            match line.get(i) {
+                Some(byte) => {
+                    let _ = write!(out, "{byte:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+            if i == 7 {
+                out.push(' ');
+            }
+        }
+        out.push_str(" |");
+        out.extend(line.iter().map(|&byte| {
+            if byte.is_ascii_graphic() || byte == b' ' {
+                char::from(byte)
+            } else {
+                '.'
+            }
+        }));
+        out.push_str("|\n");
+    }
+}
+
+/// The header of a chunk's record: `HH:MM:SS.ffffff > 12 bytes`.
+pub fn header(stamp: &str, direction: Direction, len: usize, out: &mut String) {
+    let mark = match direction {
+        Direction::Sent => '>',
+        Direction::Received => '<',
+    };
+    let unit = if len == 1 { "byte" } else { "bytes" };
+    let _ = writeln!(out, "{stamp} {mark} {len} {unit}");
+}
+
+/// Where `-x` writes: a file, or stderr (`-x -`), one whole record per write.
+pub struct Hexdump {
+    out: Box<dyn Write>,
+    /// Failures of stderr are ignored, as every write to it is: there is nobody left to tell.
+    to_stderr: bool,
+    record: String,
+}
+
+impl Hexdump {
+    /// Records to `file`, already open for writing.
+    pub fn file(file: std::fs::File) -> Hexdump {
+        Hexdump {
+            out: Box::new(file),
+            to_stderr: false,
+            record: String::new(),
+        }
+    }
+
+    pub fn stderr() -> Hexdump {
+        Hexdump {
+            out: Box::new(io::stderr()),
+            to_stderr: true,
+            record: String::new(),
+        }
+    }
+
+    /// Writes the record of one chunk, stamped with the local time; a failure to write the
+    /// file comes back.
+    pub fn record(&mut self, direction: Direction, bytes: &[u8]) -> io::Result<()> {
+        self.record.clear();
+        header(
+            &trace::timestamp(),
+            direction,
+            bytes.len(),
+            &mut self.record,
+        );
+        hexdump_lines(bytes, &mut self.record);
+        let written = self
+            .out
+            .write_all(self.record.as_bytes())
+            .and_then(|()| self.out.flush());
+        match written {
+            Err(_) if self.to_stderr => Ok(()),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        hexdump_lines(bytes, &mut out);
+        out
+    }
+
+    /// The expected texts are `hexdump -Cv` output, less its final offset line.
+    #[test]
+    fn lines_match_hexdump_c() {
+        assert_eq!(
+            lines(b"hello\n"),
+            "00000000  68 65 6c 6c 6f 0a                                 |hello.|\n"
+        );
+        assert_eq!(
+            lines(b"hello world.ABCDEFGHIJ"),
+            "00000000  68 65 6c 6c 6f 20 77 6f  72 6c 64 2e 41 42 43 44  |hello world.ABCD|\n\
+             00000010  45 46 47 48 49 4a                                 |EFGHIJ|\n"
+        );
+        assert_eq!(
+            lines(&[0, 0xff, 0x7f, b'~', b' ', 0x80, b'\t', b'a']),
+            "00000000  00 ff 7f 7e 20 80 09 61                           |...~ ..a|\n"
+        );
+        assert_eq!(lines(b""), "");
+    }
+
+    #[test]
+    fn repeated_lines_are_all_written() {
+        let text = lines(&[0u8; 48]);
+        let zeros = "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|";
+        assert_eq!(
+            text,
+            format!("00000000  {zeros}\n00000010  {zeros}\n00000020  {zeros}\n")
+        );
+    }
+
+    #[test]
+    fn header_names_direction_and_length() {
+        let mut out = String::new();
+        header("13:00:41.202417", Direction::Sent, 12, &mut out);
+        header("13:00:41.202418", Direction::Received, 1, &mut out);
+        assert_eq!(
+            out,
+            "13:00:41.202417 > 12 bytes\n13:00:41.202418 < 1 byte\n"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! TLS over a connected TCP socket (rustls): the handshake, and the session as a `Stream` for
+//! the copy loop.
+//!
+//! `config` builds the rustls configurations, `handshake` runs the handshake on a blocking or
+//! a non-blocking socket, `stream` is the session afterwards, `verify` checks certificates and
+//! puts failures in words, `summary` writes the lines a person reads, `starttls` speaks the
+//! plaintext upgrade first.
+
+pub mod config;
+mod handshake;
+pub mod starttls;
+mod stream;
+pub mod summary;
+pub mod verify;
+
+use std::io;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use rustls::{ClientConnection, Connection, ServerConnection};
+
+pub use config::{Client, ClientSettings, Server};
+pub use handshake::{Failed, Handshake, Wire};
+pub use stream::{failure, Session, TlsStream};
+use verify::Peer;
+
+use crate::error::{Error, Result};
+use crate::net::trace::Trace;
+
+impl Client {
+    /// Speaks STARTTLS first when asked, then the handshake, each wait bounded by `wait`
+    /// (a timeout is exit 5). `addr` names the server in messages (`127.0.0.1:4433`).
+    pub fn connect(
+        &self,
+        mut tcp: TcpStream,
+        addr: &str,
+        wait: Option<Duration>,
+        trace: Trace,
+    ) -> Result<(TlsStream, Session)> {
+        let deadline = wait.map(|wait| Instant::now() + wait);
+        if let Some(protocol) = self.starttls {
+            starttls::upgrade(&mut tcp, protocol, deadline, trace).map_err(|err| match err {
+                Ok(reason) => Error::Tls {
+                    addr: addr.to_string(),
+                    reason,
+                },
+                Err(err) => io_failure(err, addr, Peer::Server),
+            })?;
+        }
+        let mut handshake = self.start(trace).map_err(|reason| Error::Tls {
+            addr: addr.to_string(),
+            reason,
+        })?;
+        finish(&mut handshake, &mut tcp, deadline).map_err(|failed| self.explain(failed, addr))?;
+        let stream = TlsStream::new(handshake, tcp);
+        let session = stream.session();
+        Ok((stream, session))
+    }
+
+    /// A client handshake, its ClientHello still to be sent; for a caller with its own
+    /// socket loop (probe). A failure is in words.
+    pub fn start(&self, trace: Trace) -> std::result::Result<Handshake, String> {
+        let conn = ClientConnection::new(self.config.clone(), self.name.clone())
+            .map_err(|e| verify::words(&e, Peer::Server, false))?;
+        trace.step(format_args!("TLS: sending {}", self.hello));
+        Ok(Handshake::new(
+            Connection::Client(conn),
+            Peer::Server,
+            trace,
+        ))
+    }
+
+    /// The plaintext upgrade this client speaks first, if any.
+    pub fn starttls(&self) -> Option<starttls::Protocol> {
+        self.starttls
+    }
+
+    /// Why a handshake of this client failed, in words; a socket error as it came (a
+    /// timeout is for the caller to word).
+    pub fn reason(&self, failed: Failed) -> std::result::Result<String, io::Error> {
+        failed.reason(Peer::Server, Some(&self.checker))
+    }
+
+    fn explain(&self, failed: Failed, addr: &str) -> Error {
+        match self.reason(failed) {
+            Ok(reason) => Error::Tls {
+                addr: addr.to_string(),
+                reason,
+            },
+            Err(err) => io_failure(err, addr, Peer::Server),
+        }
+    }
+}
+
+impl Server {
+    /// The server side of the handshake on an accepted connection; `addr` is the client's.
+    pub fn accept(
+        &self,
+        mut tcp: TcpStream,
+        addr: &str,
+        wait: Option<Duration>,
+        trace: Trace,
+    ) -> Result<(TlsStream, Session)> {
+        let deadline = wait.map(|wait| Instant::now() + wait);
+        let failed = |reason| Error::Tls {
+            addr: addr.to_string(),
+            reason,
+        };
+        let conn = ServerConnection::new(self.config.clone())
+            .map_err(|e| failed(verify::words(&e, Peer::Client, false)))?;
+        trace.step("TLS: waiting for the ClientHello");
+        let mut handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
+        finish(&mut handshake, &mut tcp, deadline).map_err(|err| {
+            match err.reason(Peer::Client, None) {
+                Ok(reason) => failed(reason),
+                Err(err) => io_failure(err, addr, Peer::Client),
+            }
+        })?;
+        let stream = TlsStream::new(handshake, tcp);
+        let session = stream.session();
+        Ok((stream, session))
+    }
+}
+
+/// The handshake on a blocking socket, each read and write bounded by `deadline`.
+fn finish(
+    handshake: &mut Handshake,
+    tcp: &mut TcpStream,
+    deadline: Option<Instant>,
+) -> std::result::Result<(), Failed> {
+    loop {
+        set_deadline(tcp, deadline).map_err(Failed::Io)?;
+        // a blocking socket stops short only when its timeout ran out; the next turn says so
+        if handshake.advance(tcp)? {
+            return Ok(());
+        }
+    }
+}
+
+/// A socket failure during STARTTLS or the handshake: a timeout keeps exit 5, a reset is a
+/// TLS failure, anything else an I/O error.
+fn io_failure(err: io::Error, addr: &str, peer: Peer) -> Error {
+    let what = format!("TLS with {addr} failed");
+    match err.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => Error::Tls {
+            addr: addr.to_string(),
+            reason: format!("the {peer} reset the connection during the handshake"),
+        },
+        _ if crate::error::timed_out(&err) => Error::io(what, io::ErrorKind::TimedOut.into()),
+        _ => Error::io(what, err),
+    }
+}
+
+/// Bounds the next blocking read or write on `tcp` by `deadline` (none: no bound).
+fn set_deadline(tcp: &TcpStream, deadline: Option<Instant>) -> io::Result<()> {
+    let left = match deadline {
+        Some(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            Some(left)
+        }
+        None => None,
+    };
+    tcp.set_read_timeout(left)?;
+    tcp.set_write_timeout(left)
+}
