@@ -48,11 +48,16 @@ IPv6 is missing), set SO_REUSEADDR on TCP, and log the address actually bound, s
 usable. They run a fixed number of event loops, one per core but one (the kernel's TCP work and \
 clients on the same machine need a core; --threads sets it). With more than one, each loop has \
 its own listening and UDP socket in an SO_REUSEPORT group, and the kernel shares clients out by \
-their address and port (sockets handed over by systemd are shared by all loops instead). The \
+their address and port (sockets handed over by systemd are shared by all loops instead); any \
+process of the same user may then join that group and take a share of the clients (the \
+kernel's rule; --threads 1 allows no group). A server bound to a wildcard also logs the \
+addresses clients can reach it at. The \
 number of threads does not grow with connections, and a slow or silent client never delays \
 another. With --udp, datagrams from ports 0, 7, 13, 17, 19 and 37 (services that answer \
-anything) are never answered, and replies to one address follow a token bucket of --udp-rate \
-per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
+anything) are never answered, nor those from the server's own ports and addresses; a source \
+that answers each of our answers at once with the same bytes (16 times, each within 5 ms) is \
+taken for a loop with another server, logged once and not answered for 5 s; and replies to \
+one address follow a token bucket of --udp-rate per second. Beyond --max-connections or --max-per-source, new connections are closed at once, \
 with at most one warning a second. SIGINT, SIGTERM or SIGHUP stops accepting, gives open sessions 2 \
 seconds, and exits 0. Under --inetd, nothing is logged: stderr is the client's socket there.";
 
@@ -61,7 +66,8 @@ Lines end in CR LF in every format. ctime (the default) is Wed Nov 25 11:31:40 2
 padded with a space; nist is the NIST ACTS line, always UTC. Local time honours TZ and follows \
 its time-zone rules, so a long-running server stays right across daylight-saving changes. The \
 line is rendered once a second, and every client in that second gets the same bytes. Whatever \
-a client sends is ignored.";
+a client sends is ignored: after the line the server shuts down its side and reads and drops \
+until the client closes (2 to 3 s at most), so the client gets a FIN, not a reset.";
 
 const ECHO_NOTES: &str = "\
 Every byte received goes back unchanged and in order: binary-safe, not line-based. A client that \

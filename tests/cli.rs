@@ -21,11 +21,11 @@ mod raw;
 mod raw_escape;
 #[path = "cli/raw_transports.rs"]
 mod raw_transports;
-#[path = "cli/tls.rs"]
-mod tls;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/time.rs"]
 mod time;
+#[path = "cli/tls.rs"]
+mod tls;
 #[path = "cli/udp.rs"]
 mod udp;

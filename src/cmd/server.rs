@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::cli::ServerArgs;
 use crate::error::{Error, Result};
+use crate::net::iface;
 use crate::net::inetd;
 use crate::net::serve::bind::Listen;
 use crate::net::serve::{Limits, Server, Service, Site, Stopper};
@@ -92,6 +93,7 @@ pub fn run_all<S: Service>(
     let mut sites = Vec::with_capacity(entries.len());
     for (entry, sockets) in entries.drain(..).zip(sets) {
         log_listening(entry.service.name(), &sockets[0])?;
+        log_reachable(entry.service.name(), &sockets[0]);
         sites.push(Site {
             service: entry.service,
             sockets,
@@ -226,6 +228,33 @@ fn assign<S: Service>(entries: &[Entry<S>], handed: Vec<socket::Handed>) -> Resu
         sets[i].udp.extend(one.sockets.udp);
     }
     Ok(sets)
+}
+
+/// For each wildcard the server is bound to, the addresses to give a client (`listening on
+/// [::]:55555` names none): `reachable at 192.168.1.20:55555, 127.0.0.1:55555`.
+fn log_reachable(name: &'static str, sockets: &Sockets) {
+    let tcp = sockets.tcp.iter().map(socket2::SockRef::from);
+    let udp = sockets.udp.iter().map(socket2::SockRef::from);
+    let mut done = Vec::new();
+    for socket in tcp.chain(udp) {
+        let Some(bound) = socket.local_addr().ok().and_then(|a| a.as_socket()) else {
+            continue;
+        };
+        if !bound.ip().is_unspecified() || done.contains(&bound) {
+            continue;
+        }
+        done.push(bound);
+        let dual_stack = bound.is_ipv6() && !socket.only_v6().unwrap_or(false);
+        match iface::reachable(bound, dual_stack) {
+            Ok(found) if !found.is_empty() => info!(name, "reachable at {}", found.join(", ")),
+            Ok(_) => {}
+            Err(err) => warn!(
+                name,
+                "cannot list this machine's addresses: {}",
+                crate::error::reason(&err)
+            ),
+        }
+    }
 }
 
 /// One event loop per core but one, and at least one. Loopback and NIC work of the kernel is

@@ -3,7 +3,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::UdpSocket;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use super::serve::{self, Guard, Output, Service, Session};
@@ -15,7 +15,8 @@ pub const DATAGRAM_LINGER: Duration = Duration::from_secs(10);
 
 /// Serves what inetd handed over: the datagrams on stdin when it is a datagram socket (or
 /// `udp` says it must be one), otherwise one conversation on stdin and stdout, which ends at
-/// the client's EOF, after `idle_timeout` without a byte from it, or at the first error.
+/// the client's EOF, after `idle_timeout` in which no byte came from it or could be written
+/// to it (a client that sends without reading), or at the first error.
 ///
 /// A client that goes away or falls silent is no failure: there is nobody to tell, as stderr
 /// may be the socket too. `udp` without a datagram socket is an error, unheard when stdin
@@ -51,18 +52,120 @@ pub fn serve<S: Service>(
     }
     // stdin is the socket (or a pipe, where there is nothing to set)
     let _ = socket2::SockRef::from(&stdin).set_read_timeout(idle_timeout);
-    let _ = converse(service, stdin.lock(), io::stdout().lock());
+    let stdout = io::stdout();
+    let socket = socket2::SockRef::from(&stdout).r#type().is_ok();
+    if !socket {
+        // a pipe or a file (a test, a shell): nobody to wait for but the reader
+        let _ = converse(service, stdin.lock(), stdout.lock());
+        return Ok(());
+    }
+    let patient = Patient::new(stdout.as_fd(), idle_timeout);
+    if let Ok(true) = converse(service, stdin.lock(), patient) {
+        linger(&stdin);
+    }
     Ok(())
+}
+
+/// The event loop's careful close, for a conversation the server ended before the client's
+/// FIN (daytime): our side shut, what the client still sends read and dropped until its FIN,
+/// [`serve::LINGER`] at most, so that closing sends no reset that could cost it the answer.
+fn linger(stdin: &io::Stdin) {
+    let socket = socket2::SockRef::from(stdin);
+    if socket.shutdown(std::net::Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + serve::LINGER;
+    let mut input = stdin.lock();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || socket.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match input.read(&mut buf) {
+            Ok(1..) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Ok(0) | Err(_) => return,
+        }
+    }
+}
+
+/// A socket written without blocking for longer than `idle` at a time: a write that the
+/// client lets make no progress for that long fails with `TimedOut`. Neither SO_SNDTIMEO
+/// (which bounds each call, progress or not, so a stall can take twice as long) nor
+/// O_NONBLOCK (which stdin, the same open socket, would share) does that.
+struct Patient<'a> {
+    fd: BorrowedFd<'a>,
+    idle: Option<Duration>,
+}
+
+impl<'a> Patient<'a> {
+    fn new(fd: BorrowedFd<'a>, idle: Option<Duration>) -> Self {
+        Patient { fd, idle }
+    }
+
+    /// Waits until the socket takes more, `idle` at most.
+    fn wait(&self) -> io::Result<()> {
+        let deadline = self.idle.map(|idle| Instant::now() + idle);
+        loop {
+            let millis = match deadline {
+                // rounded up: a wait shorter than a millisecond must not spin
+                Some(at) => at
+                    .saturating_duration_since(Instant::now())
+                    .as_micros()
+                    .div_ceil(1000)
+                    .try_into()
+                    .unwrap_or(i32::MAX),
+                None => -1,
+            };
+            let mut fd = libc::pollfd {
+                fd: self.fd.as_raw_fd(),
+                events: libc::POLLOUT,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd, its descriptor borrowed for the call
+            match unsafe { libc::poll(&mut fd, 1, millis) } {
+                // readiness or an error: the next send says which
+                1.. => return Ok(()),
+                0 if deadline.is_some_and(|at| Instant::now() >= at) => {
+                    return Err(io::ErrorKind::TimedOut.into())
+                }
+                0 => {}
+                _ => {
+                    let err = io::Error::last_os_error();
+                    if err.kind() != io::ErrorKind::Interrupted {
+                        return Err(err);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Write for Patient<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            match socket2::SockRef::from(&self.fd).send_with_flags(buf, libc::MSG_DONTWAIT) {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.wait()?,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                result => return result,
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Serves one conversation on blocking streams, with the service's session as the event loop
 /// runs it; ends when the session closes, at the client's EOF when nothing more is owed, or at
-/// the first error.
+/// the first error. `true` when the session closed before the client's EOF.
 pub fn converse<S: Service>(
     service: &S,
     mut input: impl Read,
     mut output: impl Write,
-) -> io::Result<()> {
+) -> io::Result<bool> {
     let mut backlog = serve::Backlog::default();
     let mut session = service.open(&mut Output::queue(&mut backlog));
     let mut buf = vec![0; 64 * 1024];
@@ -76,7 +179,7 @@ pub fn converse<S: Service>(
             backlog.bytes.clear();
         }
         if backlog.closing {
-            return Ok(());
+            return Ok(!read_done);
         }
         if session.wants_room() {
             session.writable(&mut buf, &mut Output::queue(&mut backlog));
@@ -85,7 +188,7 @@ pub fn converse<S: Service>(
             }
         }
         if read_done {
-            return Ok(());
+            return Ok(false);
         }
         match input.read(&mut buf) {
             Ok(0) => {
@@ -101,7 +204,7 @@ pub fn converse<S: Service>(
 
 /// Answers the datagrams arriving on `socket` (the one inetd bound) until none has come for
 /// `linger`; by the event loop's rules, through the same function: no answer to reflecting
-/// ports, `rate` replies per address per second.
+/// ports, to our own address or to a loop, `rate` replies per address per second.
 pub fn datagrams<S: Service>(
     service: &S,
     socket: &UdpSocket,
@@ -109,6 +212,7 @@ pub fn datagrams<S: Service>(
     linger: Duration,
 ) -> io::Result<()> {
     let guard = Guard::new(rate);
+    guard.serve_on(socket.local_addr()?.port());
     socket.set_nonblocking(false)?;
     socket.set_read_timeout(Some(linger))?;
     let mut buf = vec![0; 64 * 1024];

@@ -3,6 +3,7 @@
 pub mod addr;
 pub mod bench;
 pub mod copy;
+pub mod iface;
 pub mod inetd;
 pub mod listen;
 pub mod probe;

@@ -434,3 +434,122 @@ fn wait_bounds_the_whole_exchange_not_each_read() {
     );
     assert!(took < Duration::from_secs(8), "took {took:?} with -w 2");
 }
+
+/// Clients that speak first: a server that closes with their bytes unread resets them.
+#[test]
+fn clients_that_send_first_get_a_fin_not_a_reset() {
+    let server = spawn(&["daytime", "serve"]);
+    let addr = server.addr();
+    let workers: Vec<_> = (0..10)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut resets = 0;
+                for _ in 0..100 {
+                    let mut client = TcpStream::connect(addr).unwrap();
+                    // the request lands before (or while) the server writes and closes
+                    client.write_all(b"what time is it?\r\n").unwrap();
+                    let mut line = Vec::new();
+                    client
+                        .set_read_timeout(Some(Duration::from_secs(10)))
+                        .unwrap();
+                    match client.read_to_end(&mut line) {
+                        Ok(_) => assert!(line.ends_with(b"\r\n"), "{line:?}"),
+                        Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {
+                            resets += 1
+                        }
+                        Err(err) => panic!("neither a FIN nor a reset: {err}"),
+                    }
+                }
+                resets
+            })
+        })
+        .collect();
+    let resets: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(resets, 0, "{resets} of 1000 clients were reset");
+}
+
+#[test]
+fn raw_with_piped_input_reads_daytime_and_exits_0_every_time() {
+    let server = spawn(&["daytime", "serve"]);
+    let port = server.port();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..50)
+                        .filter_map(|_| {
+                            let out = netkit()
+                                .args(["raw", "-q", "127.0.0.1", &port])
+                                .write_stdin("x")
+                                .output()
+                                .unwrap();
+                            (!out.status.success() || !out.stdout.ends_with(b"\r\n")).then(|| {
+                                format!(
+                                    "{}: {}",
+                                    out.status,
+                                    String::from_utf8_lossy(&out.stderr).trim_end()
+                                )
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of 200 runs failed, first: {}",
+        failures.len(),
+        failures[0]
+    );
+}
+
+#[test]
+fn a_client_that_never_closes_is_let_go_after_the_linger() {
+    let mut server = spawn(&["daytime", "serve"]);
+    let mut client = TcpStream::connect(server.addr()).unwrap();
+    let local = client.local_addr().unwrap();
+    let mut line = Vec::new();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    client.read_to_end(&mut line).unwrap();
+    assert!(line.ends_with(b"\r\n"), "{line:?}");
+    // our socket stays open: the server closes its own after a bounded wait for our FIN
+    let closed = format!("closed {local} (0 bytes in, {} bytes out", line.len());
+    server.wait_log("the closed line", |log| log.contains(&closed).then_some(()));
+    drop(client);
+}
+
+#[test]
+fn under_inetd_a_client_that_sent_first_gets_a_fin_not_a_reset() {
+    use std::os::fd::OwnedFd;
+    for _ in 0..20 {
+        // as inetd does for a nowait service: the accepted socket is stdin and stdout
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        // sent before netkit even starts: unread when it is done
+        client.write_all(b"what time is it?\r\n").unwrap();
+        let socket = OwnedFd::from(listener.accept().unwrap().0);
+        let mut server = Command::new(common::BIN)
+            .args(["daytime", "serve", "--inetd"])
+            .stdin(Stdio::from(socket.try_clone().unwrap()))
+            .stdout(Stdio::from(socket))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut line = Vec::new();
+        let read = client.read_to_end(&mut line);
+        drop(client);
+        let _ = server.wait();
+        assert!(read.is_ok(), "{read:?} after {line:?}");
+        assert!(line.ends_with(b"\r\n"), "{line:?}");
+    }
+}

@@ -146,6 +146,57 @@ fn netkit_serves_under_a_real_inetd_as_a_nowait_service() {
 }
 
 #[test]
+fn inetd_echo_lets_go_of_a_client_that_sends_without_reading() {
+    use std::os::fd::OwnedFd;
+    /// The server, killed however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // as inetd does for a nowait service: the accepted socket is stdin and stdout
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let socket = OwnedFd::from(listener.accept().unwrap().0);
+    let mut server = Killed(
+        Command::new(common::BIN)
+            .args(["echo", "serve", "--inetd", "--idle-timeout", "1"])
+            .stdin(Stdio::from(socket.try_clone().unwrap()))
+            .stdout(Stdio::from(socket))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    // sends until the buffers both ways are full and netkit's echo cannot be written
+    let sender = thread::spawn(move || {
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut sent = 0usize;
+        while sent < 1 << 30 && client.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+        }
+        sent
+    });
+    let status = wait_for(
+        "netkit to give up on a client that does not read",
+        Duration::from_secs(15),
+        || server.0.try_wait().unwrap(),
+    );
+    assert!(status.success(), "{status}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "gone before --idle-timeout"
+    );
+    let sent = sender.join().unwrap();
+    assert!(
+        sent < 1 << 30,
+        "netkit took everything: the test never stalled it"
+    );
+}
+
+#[test]
 fn a_stderr_nobody_reads_does_not_stall_the_server() {
     use std::io::{BufRead, BufReader};
     /// The server, killed however the test ends.
@@ -1002,4 +1053,75 @@ fn count_zero_and_interval_without_count_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--count <N>"));
+}
+
+#[test]
+fn a_wildcard_server_says_where_clients_reach_it() {
+    if !common::have_ipv6() {
+        return;
+    }
+    let mut server = common::spawn_with(&["echo", "serve"], &["--bind", "::", "--port", "0"], &[]);
+    let line = server.wait_log("the reachable line", |log| {
+        log.lines()
+            .find(|line| line.contains("INFO echo: reachable at "))
+            .map(str::to_owned)
+    });
+    let list: Vec<&str> = line
+        .split("reachable at ")
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .collect();
+    let port = format!(":{}", server.port());
+    assert!(list.iter().all(|a| a.ends_with(&port)), "{line}");
+    assert!(!list.iter().any(|a| a.starts_with("[::]")), "{line}");
+    // a teammate given any of them is echoed (link-local ones need their scope: skipped)
+    let reached = list
+        .iter()
+        .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
+        .find(|addr| {
+            let Ok(mut stream) = TcpStream::connect_timeout(addr, Duration::from_secs(2)) else {
+                return false;
+            };
+            let mut echo = [0u8; 5];
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            stream.write_all(b"hello").is_ok()
+                && stream.read_exact(&mut echo).is_ok()
+                && &echo == b"hello"
+        });
+    assert!(reached.is_some(), "none of {list:?} echoed");
+}
+
+#[test]
+fn ipv4_clients_of_a_dual_stack_server_are_logged_as_ipv4() {
+    if !common::have_ipv6() {
+        return;
+    }
+    let mut server = common::spawn_with(
+        &["echo", "serve", "--tcp", "--udp"],
+        &["--bind", "::", "--port", "0"],
+        &[],
+    );
+    let port = server.addr().port();
+    let mut client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let tcp_local = client.local_addr().unwrap();
+    client.write_all(b"v4").unwrap();
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(common::read_all(&mut client), b"v4");
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let udp_local = udp.local_addr().unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    udp.send_to(b"v4", ("127.0.0.1", port)).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(udp.recv(&mut buf).unwrap(), 2);
+    let closed = format!("closed {tcp_local} (2 bytes in, 2 bytes out");
+    let datagram = format!("datagram from {udp_local} (2 bytes in, 2 bytes out)");
+    server.wait_log("the closed and datagram lines", |log| {
+        (log.contains(&closed) && log.contains(&datagram)).then_some(())
+    });
+    let log = server.log();
+    assert!(log.contains(&format!("accepted {tcp_local}\n")), "{log}");
+    assert!(!log.contains("::ffff:"), "{log}");
 }

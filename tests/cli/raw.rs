@@ -704,6 +704,82 @@ fn telnet_negotiation_is_answered_and_hidden() {
 }
 
 #[test]
+fn telnet_answers_every_negotiation_of_a_flood() {
+    // 30 MB of DO TERMINAL-TYPE: each is refused with WONT, none may be lost
+    const COUNT: usize = 10_000_000;
+    const PER_WRITE: usize = 21_846; // one write completes more than a 64 KiB read holds
+    let (done_tx, done) = mpsc::channel();
+    let port = peer(move |stream| {
+        let mut writer = stream.try_clone().unwrap();
+        let flood = thread::spawn(move || {
+            let chunk = [IAC, 253, 24].repeat(PER_WRITE);
+            let mut left = COUNT;
+            while left > 0 {
+                let n = left.min(PER_WRITE);
+                if writer.write_all(&chunk[..3 * n]).is_err() {
+                    return;
+                }
+                left -= n;
+            }
+        });
+        let mut reader = stream;
+        reader.set_read_timeout(Some(LIMIT)).unwrap();
+        let (mut got, mut wrong) = (0usize, None);
+        let mut buf = vec![0u8; 64 * 1024];
+        while got < 3 * COUNT {
+            let Ok(n @ 1..) = reader.read(&mut buf) else {
+                break;
+            };
+            let expected = [IAC, 252, 24];
+            if let Some(i) = (0..n).find(|&i| buf[i] != expected[(got + i) % 3]) {
+                wrong.get_or_insert(got + i);
+            }
+            got += n;
+        }
+        flood.join().unwrap();
+        done_tx.send((got, wrong)).unwrap();
+    });
+    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &port.to_string()]);
+    let (got, wrong) = done
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the flood to end");
+    assert_eq!(
+        got,
+        3 * COUNT,
+        "answer bytes that arrived; {}",
+        raw.stderr()
+    );
+    assert_eq!(wrong, None, "the first wrong answer byte");
+    raw.close_stdin();
+    let status = raw.wait("netkit -t to exit after the server closed");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"", "negotiations are never printed");
+}
+
+#[test]
+fn telnet_negotiation_after_our_fin_is_left_unanswered_without_failing() {
+    let port = peer(|mut stream| {
+        // netkit's FIN first: its stdin is empty
+        let mut byte = [0u8];
+        stream.set_read_timeout(Some(LIMIT)).unwrap();
+        assert_eq!(stream.read(&mut byte).unwrap(), 0);
+        stream.write_all(&[IAC, 253, 24]).unwrap();
+        stream.write_all(b"bye\r\n").unwrap();
+    });
+    let mut raw = Raw::start(&["-t", "-q", "--trace", "127.0.0.1", &port.to_string()]);
+    raw.close_stdin();
+    let status = raw.wait("netkit -t to exit after the server closed");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    assert_eq!(raw.stdout(), b"bye\r\n");
+    assert!(
+        raw.stderr()
+            .contains("telnet answers of 3 bytes not sent: our side is closed"),
+        "{}",
+        raw.stderr()
+    );
+}
+
+#[test]
 fn telnet_login_prompt_from_a_real_telnetd_is_clean() {
     let Some(server) = inetd::Inetd::start(inetd::Service::Telnet) else {
         return;

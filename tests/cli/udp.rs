@@ -490,3 +490,115 @@ fn a_wrong_udp_echo_of_a_stdin_line_is_a_mismatch() {
             "netkit: 127.0.0.1:{port} sent 4 bytes more than the line\n"
         ));
 }
+
+/// Sends one UDP datagram to `to` that claims to come from `from`, through a raw socket
+/// (root only); `None`, after saying why, when this process may not.
+fn forge(from: std::net::SocketAddr, to: std::net::SocketAddr, payload: &[u8]) -> Option<()> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let (std::net::SocketAddr::V4(from), std::net::SocketAddr::V4(to)) = (from, to) else {
+        panic!("forge takes IPv4 addresses");
+    };
+    let raw = match Socket::new(
+        Domain::IPV4,
+        Type::RAW,
+        Some(Protocol::from(libc::IPPROTO_RAW)),
+    ) {
+        Ok(raw) => raw,
+        Err(err) => {
+            common::skip(&format!(
+                "a datagram with a forged source needs a raw socket (root): {err}"
+            ));
+            return None;
+        }
+    };
+    let udp_len = 8 + payload.len();
+    let total = 20 + udp_len;
+    // IPPROTO_RAW: we write the IPv4 header; the kernel fills in its checksum
+    let mut packet = vec![0x45, 0];
+    packet.extend_from_slice(&(total as u16).to_be_bytes());
+    packet.extend_from_slice(&[0, 0, 0x40, 0, 64, libc::IPPROTO_UDP as u8, 0, 0]);
+    packet.extend_from_slice(&from.ip().octets());
+    packet.extend_from_slice(&to.ip().octets());
+    packet.extend_from_slice(&from.port().to_be_bytes());
+    packet.extend_from_slice(&to.port().to_be_bytes());
+    packet.extend_from_slice(&(udp_len as u16).to_be_bytes());
+    packet.extend_from_slice(&[0, 0]); // no UDP checksum, as IPv4 allows
+    packet.extend_from_slice(payload);
+    raw.send_to(&packet, &std::net::SocketAddr::V4(to).into())
+        .unwrap();
+    Some(())
+}
+
+#[test]
+fn a_forged_datagram_sets_off_no_endless_loop_between_two_servers() {
+    let args = ["echo", "serve", "--udp", "--udp-rate", "1000000"];
+    let mut a = spawn(&args);
+    let mut b = spawn(&args);
+    // an ordinary client pinging B with the same bytes ten times a second, all along
+    let port = b.port();
+    let pinger = std::thread::spawn(move || {
+        netkit()
+            .args(["echo", "send", "--udp", "127.0.0.1", &port])
+            .args(["--count", "30", "--interval", "0.1", "same", "bytes"])
+            .output()
+            .unwrap()
+    });
+    b.wait_log("the first ping", |log| {
+        log.contains("datagram from").then_some(())
+    });
+    if forge(a.addr(), b.addr(), b"ping-pong?").is_none() {
+        return;
+    }
+    let suspected = "a loop with another server, suspected";
+    a.wait_log("a loop to be suspected", |log| {
+        (log.contains(suspected) || b.log().contains(suspected)).then_some(())
+    });
+    let answered = |server: &common::Server, other: &common::Server| {
+        server
+            .log()
+            .matches(&format!("datagram from {} (", other.addr()))
+            .count()
+    };
+    let at_warning = (answered(&a, &b), answered(&b, &a));
+    eprintln!("answers before the loop was cut (A to B, B to A): {at_warning:?}");
+    // a second more: neither answers the other again
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        (answered(&a, &b), answered(&b, &a)),
+        at_warning,
+        "the loop went on"
+    );
+    assert!(
+        at_warning.0 + at_warning.1 < 1000,
+        "{at_warning:?} answers before the loop stopped"
+    );
+    assert_eq!(
+        b.log().matches(suspected).count() + a.log().matches(suspected).count(),
+        1,
+        "one warning for one loop"
+    );
+    let ping = pinger.join().unwrap();
+    assert!(
+        ping.status.success(),
+        "the ping was not answered throughout: {}{}",
+        String::from_utf8_lossy(&ping.stdout),
+        String::from_utf8_lossy(&ping.stderr)
+    );
+}
+
+#[test]
+fn a_datagram_from_the_servers_own_address_and_port_is_not_answered() {
+    let mut server = spawn(&["echo", "serve", "--udp", "--udp-rate", "1000000", "-v"]);
+    if forge(server.addr(), server.addr(), b"myself?").is_none() {
+        return;
+    }
+    let ignored = format!(
+        "ignored a datagram from {}: one of our own addresses and ports",
+        server.addr()
+    );
+    server.wait_log("the datagram to be ignored", |log| {
+        log.contains(&ignored).then_some(())
+    });
+    let answered = format!("datagram from {} (", server.addr());
+    assert!(!server.log().contains(&answered), "{}", server.log());
+}

@@ -261,7 +261,8 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 }
                 timeout = Some(left);
             }
-            let receiving = !self.peer_done;
+            // telnet answers the peer does not take hold back reading it (back-pressure)
+            let receiving = !self.peer_done && !self.outbox.backed_up();
             let buffered = receiving && stream.buffered();
             if buffered {
                 timeout = Some(Duration::ZERO);
@@ -341,9 +342,16 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
                 self.data.clear();
                 self.answers.clear();
                 decoder.feed(&self.buf[..n], &mut self.data, &mut self.answers);
-                if !self.answers.is_empty() && !self.outbox.answer(&self.answers) {
-                    self.trace
-                        .step("telnet answers dropped: the peer is not reading");
+                if !self.answers.is_empty() {
+                    if self.fin_sent.is_some() {
+                        // our write half is shut: nothing more can go, answers included
+                        self.trace.step(format_args!(
+                            "telnet answers of {} bytes not sent: our side is closed",
+                            self.answers.len()
+                        ));
+                    } else {
+                        self.outbox.answer(&self.answers);
+                    }
                 }
                 &self.data[..]
             }

@@ -1,7 +1,9 @@
 //! The bytes waiting for the stream: the current piece of input, then the telnet answers.
 
-/// Telnet answers waiting behind a stalled write; a server that keeps negotiating without
-/// reading what we send loses the answers beyond this.
+/// Telnet answers waiting behind a stalled write beyond which the pump stops reading the
+/// peer: a server that negotiates faster than it reads the answers is held back, and no
+/// answer is ever dropped (each answer is no longer than its request, so one read adds at
+/// most a read's worth).
 pub const MAX_PENDING: usize = 64 * 1024;
 
 /// What the pump still has to write, in order. One piece of input at a time (the pump reads
@@ -22,13 +24,16 @@ impl Outbox {
         self.piece.extend_from_slice(bytes);
     }
 
-    /// Queues a telnet answer; returns false (dropping it) when too many already wait.
-    pub fn answer(&mut self, bytes: &[u8]) -> bool {
-        if self.answers.len() + bytes.len() > MAX_PENDING {
-            return false;
-        }
+    /// Queues telnet answers, after those already waiting.
+    pub fn answer(&mut self, bytes: &[u8]) {
         self.answers.extend_from_slice(bytes);
-        true
+    }
+
+    /// Whether so many answers wait that the peer must not be read until some are written.
+    /// Those already promoted to the piece are not counted: the piece is at most one batch
+    /// of them, so no more than twice [`MAX_PENDING`] and two reads' worth wait in all.
+    pub fn backed_up(&self) -> bool {
+        self.answers.len() >= MAX_PENDING
     }
 
     /// The bytes to write next; empty when nothing waits.
@@ -65,7 +70,7 @@ mod tests {
         let mut outbox = Outbox::default();
         assert!(outbox.is_empty() && outbox.next().is_empty());
         outbox.push(b"ab\xff\xff");
-        assert!(outbox.answer(b"\xff\xfc\x18"));
+        outbox.answer(b"\xff\xfc\x18");
         assert_eq!(outbox.next(), b"ab\xff\xff");
         outbox.advance(3);
         assert_eq!(outbox.next(), b"\xff", "no answer inside the escaped 0xFF");
@@ -77,10 +82,18 @@ mod tests {
     }
 
     #[test]
-    fn answers_beyond_the_limit_are_dropped() {
+    fn answers_are_never_dropped_and_hold_back_reading_beyond_the_limit() {
         let mut outbox = Outbox::default();
-        assert!(outbox.answer(&vec![0; MAX_PENDING]));
-        assert!(!outbox.answer(b"x"));
-        assert_eq!(outbox.next().len(), MAX_PENDING);
+        outbox.answer(&vec![1; MAX_PENDING - 1]);
+        assert!(!outbox.backed_up());
+        outbox.answer(b"\xff\xfc\x18");
+        assert!(outbox.backed_up(), "reading the peer waits");
+        assert_eq!(outbox.next().len(), MAX_PENDING + 2, "all of it goes out");
+        assert!(
+            !outbox.backed_up(),
+            "once the answers are the piece being written"
+        );
+        outbox.advance(MAX_PENDING + 2);
+        assert!(outbox.is_empty());
     }
 }

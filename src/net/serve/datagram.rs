@@ -5,8 +5,9 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
+use super::guard::{self, Verdict};
 use super::{Guard, Loop, Service};
-use crate::{debug, info};
+use crate::{debug, info, warn};
 
 /// Datagrams answered per socket per wake-up before the loop's clients get a turn.
 const DATAGRAM_BATCH: usize = 256;
@@ -56,11 +57,13 @@ pub fn answer<S: Service>(
     service: &S,
     guard: &Guard,
     socket: &UdpSocket,
-    (input, peer): (&[u8], SocketAddr),
+    (input, from): (&[u8], SocketAddr),
     now: Instant,
     scratch: &mut Vec<u8>,
 ) {
     let name = service.name();
+    // the sender as logged and guarded; the answer goes to `from` as the socket gave it
+    let peer = super::canonical(from);
     scratch.clear();
     let Some(reply) = service.datagram(input, scratch) else {
         info!(
@@ -70,11 +73,24 @@ pub fn answer<S: Service>(
         );
         return;
     };
-    if let Err(why) = guard.check(peer, now) {
-        debug!(name, "ignored a datagram from {peer}: {why}");
-        return;
+    match guard.check(peer, input, reply, now) {
+        Verdict::Answer => {}
+        Verdict::Ignore(why) => {
+            debug!(name, "ignored a datagram from {peer}: {why}");
+            return;
+        }
+        Verdict::Loop => {
+            warn!(
+                name,
+                "{peer} answered each of our answers at once, {} times in a row: a loop with \
+                 another server, suspected; not answering it for {} s",
+                guard::STREAK,
+                guard::MUTE.as_secs()
+            );
+            return;
+        }
     }
-    match socket.send_to(reply, peer) {
+    match socket.send_to(reply, from) {
         Ok(sent) => info!(
             name,
             "datagram from {peer} ({} bytes in, {sent} bytes out)",

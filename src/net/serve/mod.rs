@@ -21,7 +21,7 @@ mod service;
 mod tcp;
 
 use std::io;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,6 +38,7 @@ pub use datagram::answer;
 pub use guard::{Guard, REFLECTORS};
 pub(crate) use service::Backlog;
 pub use service::{Output, Service, Session};
+pub use tcp::LINGER;
 
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -71,6 +72,12 @@ struct Shared {
     admission: Admission,
     guard: Guard,
     stopping: AtomicBool,
+}
+
+/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
+/// not `::ffff:a.b.c.d`. Applied where the address is taken, so every line shows it so.
+pub(crate) fn canonical(peer: SocketAddr) -> SocketAddr {
+    SocketAddr::new(peer.ip().to_canonical(), peer.port())
 }
 
 /// A running server's handle: ask it to stop from a signal thread or a test.
@@ -191,6 +198,7 @@ impl Server {
             }
             for socket in sockets.udp {
                 socket.set_nonblocking(true)?;
+                self.shared.guard.serve_on(socket.local_addr()?.port());
                 let token = Token(UDP_BASE + udp.len());
                 poll.registry().register(
                     &mut SourceFd(&socket.as_raw_fd()),
@@ -320,7 +328,7 @@ impl<'s, S: Service> Loop<'s, S> {
             }
             if self.shared.stopping.load(Ordering::Relaxed) {
                 let deadline = *stop_deadline.get_or_insert_with(|| self.stop_accepting());
-                if self.conns.is_empty() || self.now >= deadline {
+                if !self.busy() || self.now >= deadline {
                     let all: Vec<usize> = self.conns.iter().map(|(t, _)| t).collect();
                     all.into_iter()
                         .for_each(|t| self.close(t, "server stopping"));

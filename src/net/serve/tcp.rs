@@ -1,8 +1,16 @@
 //! TCP connections on a loop: accepting within the limits, moving bytes between the socket and
 //! the service's session, closing with the totals logged.
+//!
+//! A server that closes first (daytime, time) must not close a socket that still holds the
+//! client's unread bytes, or arrives to more of them: the kernel answers those with a reset,
+//! which the client sees instead of our FIN, and may lose the answer with. So a connection
+//! that ends before its client's FIN lingers: the write half is shut (the client reads our FIN
+//! after the answer), what the client still sends is read and dropped, and the socket is
+//! closed at the client's FIN, or after [`LINGER`] at the latest (by the once-a-second sweep:
+//! no timer per connection).
 
 use std::io::{self, Read};
-use std::net::SocketAddr;
+use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
@@ -15,6 +23,9 @@ use crate::{debug, info, warn};
 const BUDGET: usize = 16;
 /// Connections accepted per listener per wake-up before the loop's clients get a turn.
 const ACCEPT_BATCH: usize = 64;
+/// How long a connection that ended before its client's FIN waits for it (2 to 3 s: the sweep
+/// runs once a second).
+pub const LINGER: Duration = Duration::from_secs(2);
 
 /// One client's connection: its socket, its totals, and the service's session.
 pub(super) struct Conn<T> {
@@ -26,6 +37,8 @@ pub(super) struct Conn<T> {
     backlog: Backlog,
     /// The client has shut down its side.
     read_done: bool,
+    /// Since when the connection has been done on our side, waiting for the client's FIN.
+    lingering: Option<Instant>,
     /// The index of the service it is a client of.
     service: usize,
     session: T,
@@ -40,7 +53,7 @@ impl<S: Service> Loop<'_, S> {
             };
             let service = *service;
             match listener.accept() {
-                Ok((stream, peer)) => self.admit(stream, peer, service),
+                Ok((stream, peer)) => self.admit(stream, super::canonical(peer), service),
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
                 // the client gave up while queued, and the like: on to the next
                 Err(err)
@@ -108,16 +121,14 @@ impl<S: Service> Loop<'_, S> {
             received: 0,
             backlog,
             read_done: false,
+            lingering: None,
             service,
             session,
         };
-        match error {
-            Some(err) => return self.finish(conn, &failure(&err)),
-            None if conn.backlog.closing && conn.backlog.bytes.is_empty() => {
-                return self.finish(conn, "")
-            }
-            None => {}
+        if let Some(err) = error {
+            return self.finish(conn, &failure(&err));
         }
+        // a session that closed at once (daytime) is watched too, while it lingers
         let entry = self.conns.vacant_entry();
         let token = entry.key();
         if let Err(err) = self.poll.registry().register(
@@ -145,6 +156,9 @@ impl<S: Service> Loop<'_, S> {
         };
         // any event counts as activity: a client draining a long echo is not idle
         conn.last = self.now;
+        if conn.lingering.is_some() {
+            return self.discard(token);
+        }
         let mut readable = !conn.read_done;
         for _ in 0..BUDGET {
             if !conn.backlog.bytes.is_empty() {
@@ -155,7 +169,7 @@ impl<S: Service> Loop<'_, S> {
                 }
             }
             if conn.backlog.closing {
-                return self.close(token, "");
+                return self.end(token);
             }
             let mut produced = false;
             if conn.session.wants_room() {
@@ -207,6 +221,46 @@ impl<S: Service> Loop<'_, S> {
         self.again.push(token);
     }
 
+    /// Everything owed is written and the session is done: close at once after the client's
+    /// FIN, otherwise linger until it comes.
+    fn end(&mut self, token: usize) {
+        let Some(conn) = self.conns.get_mut(token) else {
+            return;
+        };
+        if conn.read_done {
+            return self.close(token, "");
+        }
+        if let Err(err) = conn.stream.shutdown(Shutdown::Write) {
+            return self.fail(token, &err);
+        }
+        conn.lingering = Some(self.now);
+        self.discard(token);
+    }
+
+    /// Reads and drops what a lingering connection's client sends; closes at its FIN.
+    fn discard(&mut self, token: usize) {
+        let Some(conn) = self.conns.get_mut(token) else {
+            return;
+        };
+        for _ in 0..BUDGET {
+            match conn.stream.read(&mut self.buf) {
+                Ok(0) => return self.close(token, ""),
+                Ok(n) => conn.received += n as u64,
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                // the conversation was over: a client that resets now has all it wanted
+                Err(_) => return self.close(token, ""),
+            }
+        }
+        self.again.push(token);
+    }
+
+    /// Whether a connection other than a lingering one is open: a stopping loop waits for
+    /// those alone.
+    pub(super) fn busy(&self) -> bool {
+        self.conns.iter().any(|(_, c)| c.lingering.is_none())
+    }
+
     fn fail(&mut self, token: usize, err: &io::Error) {
         self.close(token, &failure(err));
     }
@@ -231,19 +285,23 @@ impl<S: Service> Loop<'_, S> {
         );
     }
 
+    /// Closes the connections quiet for the idle timeout, and those that lingered for
+    /// [`LINGER`].
     pub(super) fn sweep_idle(&mut self) {
-        let Some(idle) = self.limits.idle_timeout else {
-            return;
-        };
+        let idle = self.limits.idle_timeout;
         let now = self.now;
-        let quiet: Vec<usize> = self
+        let due: Vec<(usize, &str)> = self
             .conns
             .iter()
-            .filter(|(_, c)| now.duration_since(c.last) >= idle)
-            .map(|(t, _)| t)
+            .filter_map(|(t, c)| match c.lingering {
+                Some(since) => (now.duration_since(since) >= LINGER).then_some((t, "")),
+                None => idle
+                    .is_some_and(|idle| now.duration_since(c.last) >= idle)
+                    .then_some((t, "idle timeout")),
+            })
             .collect();
-        for token in quiet {
-            self.close(token, "idle timeout");
+        for (token, why) in due {
+            self.close(token, why);
         }
     }
 }
