@@ -6,7 +6,7 @@ use std::os::unix::net::UnixStream;
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 
-use super::copy::poll::{self, Watch};
+use super::poll::{self, Watch};
 
 /// SIGINT and SIGTERM turned into a readable descriptor (the self-pipe): from `on_signals`
 /// on, they no longer end the process; whoever waits on `fd` ends in good order instead,

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use super::poll::{self, Watch};
+use crate::net::poll::{self, Watch};
 use crate::net::telnet::Signal;
 
 /// Ctrl-], telnet's.

@@ -2,8 +2,8 @@
 //!
 //! `pump` is the one loop; `stream` says what it runs over (TCP and Unix sockets, UDP in
 //! `datagram`, any transport that implements `Stream`); `encoding` turns input into wire bytes
-//! (`-C`, `-t`); `outbox` holds what waits for the stream; `poll` waits on the input and the
-//! stream; `hexdump` records every chunk for `-x`; `escape` is the `netkit>` prompt that the
+//! (`-C`, `-t`); `outbox` holds what waits for the stream; `net::poll` waits on the input and
+//! the stream; `hexdump` records every chunk for `-x`; `escape` is the `netkit>` prompt that the
 //! escape character (Ctrl-]) opens when a person types the input.
 
 mod datagram;
@@ -11,7 +11,6 @@ mod encoding;
 pub mod escape;
 pub mod hexdump;
 mod outbox;
-pub(crate) mod poll;
 mod stream;
 
 use std::io::{self, IsTerminal, Read, Write};
@@ -27,7 +26,7 @@ use self::encoding::Encoding;
 use self::escape::Action;
 use self::hexdump::Direction;
 use self::outbox::Outbox;
-use self::poll::Watch;
+use super::poll::{self, Watch};
 use super::telnet;
 use super::trace::Trace;
 

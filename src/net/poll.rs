@@ -1,4 +1,4 @@
-//! Waiting on the input and the stream at once: poll(2), level-triggered.
+//! Waiting on several descriptors at once: poll(2), level-triggered.
 //!
 //! poll rather than mio's epoll: stdin may be a regular file or /dev/null, which epoll refuses,
 //! and poll needs no O_NONBLOCK on stdin, a flag that a terminal or pipe shares with the shell.
