@@ -307,7 +307,7 @@ fn read_line(
             Ok(_) if ends(byte[0]) => return Ok(Line::Text(line)),
             Ok(_) if line.len() < MAX_LINE => line.push(byte[0]),
             Ok(_) => {}
-            Err(err) if super::again(&err) => {}
+            Err(err) if crate::error::again(&err) => {}
             Err(err) => return Err(err),
         }
     }

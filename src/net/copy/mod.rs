@@ -29,6 +29,7 @@ use self::outbox::Outbox;
 use super::poll::{self, Watch};
 use super::telnet;
 use super::trace::Trace;
+use crate::error::again;
 
 /// Bytes moved per read, in either direction; more than any UDP datagram holds (65,527 bytes
 /// over IPv6), so none is ever too long for the buffer.
@@ -539,14 +540,6 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             other(err)
         }
     }
-}
-
-/// Nothing to do now; poll says when to try again.
-fn again(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-    )
 }
 
 /// The peer reset the connection or is gone.
