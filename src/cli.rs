@@ -826,7 +826,7 @@ mod tests {
         let raw = [
             format!(
                 "one datagram of at most {} bytes",
-                crate::net::copy::MAX_DATAGRAM
+                crate::net::udp::MAX_PAYLOAD
             ),
             format!(
                 "-w SECS (default {}) pass without a reply",
@@ -869,7 +869,7 @@ mod tests {
             ),
             format!(
                 "one datagram of at most {} bytes",
-                crate::net::copy::MAX_DATAGRAM
+                crate::net::udp::MAX_PAYLOAD
             ),
             format!(
                 "until `-w SECS` (default {} s) pass without one",

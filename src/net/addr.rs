@@ -216,6 +216,12 @@ pub fn host_port(host: &str, port: u16) -> String {
     }
 }
 
+/// An address as people write it: an IPv4 peer of a dual-stack socket is `a.b.c.d`, not
+/// `::ffff:a.b.c.d` (the socket still needs the mapped form to answer it).
+pub fn canonical(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::new(addr.ip().to_canonical(), addr.port())
+}
+
 /// Every address of `host` in the resolver's order, restricted to `family`.
 pub fn resolve(host: &str, port: u16, family: Family) -> Result<Vec<SocketAddr>> {
     let bare = bare_host(host);

@@ -10,6 +10,9 @@ use super::addr::{self, Family};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
+/// The largest UDP payload over IPv4 (65,535 less the IP and UDP headers): what one datagram
+/// carries everywhere.
+pub const MAX_PAYLOAD: usize = 65_507;
 /// What "wait for ever" means to a UDP client: long enough for anyone.
 pub const FOREVER: Duration = Duration::from_secs(365 * 86_400);
 /// The largest datagram accepted back.

@@ -9,11 +9,9 @@ use std::os::fd::{AsFd, BorrowedFd};
 use socket2::SockRef;
 
 use super::Stream;
+use crate::net::addr::canonical;
 use crate::net::trace::Trace;
-
-/// The largest UDP payload over IPv4 (65,535 less the IP and UDP headers); longer input goes
-/// out as several datagrams.
-pub const MAX_DATAGRAM: usize = 65_507;
+use crate::net::udp::MAX_PAYLOAD;
 
 /// Senders remembered for the announcement of new ones; beyond this many, the memory starts
 /// over (a flood of forged sources costs no more).
@@ -92,11 +90,6 @@ impl Datagrams {
     }
 }
 
-/// `addr` as people know it: an IPv4 sender on a dual-stack socket without its `::ffff:`.
-fn shown(addr: SocketAddr) -> SocketAddr {
-    SocketAddr::new(addr.ip().to_canonical(), addr.port())
-}
-
 impl AsFd for Datagrams {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.socket.as_fd()
@@ -117,7 +110,7 @@ impl Stream for Datagrams {
                 }
                 self.trace.step(format_args!(
                     "ICMP port unreachable: nothing listens on {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 // a listener's sender that went away; the others may still send
                 if self.listening.is_some() {
@@ -128,7 +121,7 @@ impl Stream for Datagrams {
         };
         // a dual-stack socket sees IPv4 senders as ::ffff:a.b.c.d; people know a.b.c.d (the
         // socket still needs the mapped form to answer)
-        let sender = shown(from);
+        let sender = canonical(from);
         self.trace.step(format_args!(
             "received a datagram of {len} bytes from {sender}"
         ));
@@ -152,7 +145,7 @@ impl Stream for Datagrams {
     }
 
     fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let piece = &bytes[..bytes.len().min(MAX_DATAGRAM)];
+        let piece = &bytes[..bytes.len().min(MAX_PAYLOAD)];
         let sent = match self.listening {
             Some(_) => self.socket.send_to(piece, self.peer),
             None => self.socket.send(piece),
@@ -161,14 +154,14 @@ impl Stream for Datagrams {
             Ok(n) => {
                 self.trace.step(format_args!(
                     "sent a datagram of {n} bytes to {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 Ok(n)
             }
             Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
                 self.trace.step(format_args!(
                     "ICMP port unreachable: nothing listens on {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 Err(err)
             }
@@ -181,7 +174,7 @@ impl Stream for Datagrams {
     }
 
     fn max_datagram(&self) -> Option<usize> {
-        Some(MAX_DATAGRAM)
+        Some(MAX_PAYLOAD)
     }
 }
 
@@ -220,12 +213,9 @@ mod tests {
         theirs.send(b"").unwrap();
         let err = ours.receive(&mut [0; 10]).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
-        assert_eq!(
-            ours.send(&vec![1; MAX_DATAGRAM + 10]).unwrap(),
-            MAX_DATAGRAM
-        );
+        assert_eq!(ours.send(&vec![1; MAX_PAYLOAD + 10]).unwrap(), MAX_PAYLOAD);
         let mut buf = vec![0; 70_000];
-        assert_eq!(theirs.recv(&mut buf).unwrap(), MAX_DATAGRAM);
+        assert_eq!(theirs.recv(&mut buf).unwrap(), MAX_PAYLOAD);
     }
 
     #[test]
