@@ -13,9 +13,8 @@ use std::time::Duration;
 
 use crate::cli::{RawArgs, RawZero};
 use crate::error::{Error, Result};
-use crate::net::copy::{
-    self, escape, Datagrams, End, Escape, Failure, Hexdump, Options, Sidecar, Stream,
-};
+use crate::net::copy::prompt::{self as escape, Escape};
+use crate::net::copy::{self, Datagrams, End, Failure, Hexdump, Options, Prompt, Sidecar, Stream};
 use crate::net::listen::Stop;
 use crate::net::{addr, socket, trace::Trace, udp};
 use crate::tty::LineEnd;
@@ -217,10 +216,11 @@ impl Session<'_> {
             idle,
             trace: self.trace,
         };
-        let escape = self.escape.map(|key| Escape {
+        let mut escape = self.escape.map(|key| Escape {
             key,
             peer,
             transport: transport(self.args),
+            telnet: self.args.telnet,
         });
         // Ctrl-] reaches netkit the moment it is typed, and the terminal is put back after
         // a listener's stop handles SIGINT and SIGTERM; otherwise they end netkit as ever
@@ -233,7 +233,7 @@ impl Session<'_> {
         let sidecar = Sidecar {
             dump: self.dump.as_mut(),
             stop: self.stop.as_ref().map(Stop::fd),
-            escape,
+            escape: escape.as_mut().map(|e| e as &mut dyn Prompt),
         };
         let end = copy::pump_with(
             stream,

@@ -3,14 +3,15 @@
 //! `pump` is the one loop; `stream` says what it runs over (TCP and Unix sockets, UDP in
 //! `datagram`, any transport that implements `Stream`); `encoding` turns input into wire bytes
 //! (`-C`, `-t`); `outbox` holds what waits for the stream; `net::poll` waits on the input and
-//! the stream; `hexdump` records every chunk for `-x`; `escape` is the `netkit>` prompt that the
-//! escape character (Ctrl-]) opens when a person types the input.
+//! the stream; `hexdump` records every chunk for `-x`; `escape` finds the escape character
+//! (Ctrl-]) a person types and hands the conversation to the prompt it opens.
 
 mod datagram;
 mod encoding;
 pub mod escape;
 pub mod hexdump;
 mod outbox;
+pub mod prompt;
 mod stream;
 
 use std::io::{self, IsTerminal, Read, Write};
@@ -18,12 +19,12 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 pub use datagram::Datagrams;
-pub use escape::Escape;
+pub use escape::Prompt;
 pub use hexdump::Hexdump;
 pub use stream::Stream;
 
 use self::encoding::Encoding;
-use self::escape::Action;
+use self::escape::{Action, Progress};
 use self::hexdump::Direction;
 use self::outbox::Outbox;
 use super::poll::{self, Watch};
@@ -75,9 +76,9 @@ pub struct Sidecar<'a> {
     pub dump: Option<&'a mut Hexdump>,
     /// Ends the conversation when it becomes readable (the signal pipe of a listener).
     pub stop: Option<BorrowedFd<'a>>,
-    /// The input is a terminal and this key opens the `netkit>` prompt: what was typed before
-    /// it goes out, the prompt runs (the conversation waits), and the session goes on or ends.
-    pub escape: Option<Escape<'a>>,
+    /// The input is a terminal and `Prompt::key` opens this prompt: what was typed before the
+    /// key goes out, the prompt runs (the conversation waits), and the session goes on or ends.
+    pub escape: Option<&'a mut dyn Prompt>,
 }
 
 /// Why it did not; `cmd` decides the words.
@@ -147,7 +148,7 @@ struct Copy<'o, I, W> {
     trace: Trace,
     dump: Option<&'o mut Hexdump>,
     stop: Option<BorrowedFd<'o>>,
-    escape: Option<Escape<'o>>,
+    escape: Option<&'o mut dyn Prompt>,
     /// The key was typed; what came after it in the same read begins the command line.
     escaped: Option<Vec<u8>>,
     /// The stream carries datagrams: no FIN, and it narrates its own traffic.
@@ -175,11 +176,11 @@ struct Copy<'o, I, W> {
 }
 
 impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
-    fn new(
+    fn new<'s: 'o>(
         input: I,
         output: &'o mut W,
         options: Options,
-        sidecar: Sidecar<'o>,
+        sidecar: Sidecar<'s>,
         stream: &impl Stream,
     ) -> Self {
         let encoding = Encoding::new(options.crlf, options.telnet);
@@ -191,7 +192,8 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             trace: options.trace,
             dump: sidecar.dump,
             stop: sidecar.stop,
-            escape: sidecar.escape,
+            // the prompt's lifetime shortens to the conversation's only by this coercion
+            escape: sidecar.escape.map(|prompt| prompt as &mut dyn Prompt),
             escaped: None,
             datagrams: max.is_some(),
             piece: max.map_or(CHUNK, |max| (max / encoding.growth()).clamp(1, CHUNK)),
@@ -418,7 +420,7 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
             Ok(n) => {
                 let typed = &self.buf[..n];
                 let (now, escaped) = match &self.escape {
-                    Some(escape) => escape::split(escape.key, typed),
+                    Some(escape) => escape::split(escape.key(), typed),
                     None => (typed, None),
                 };
                 let bytes = self.encoding.apply(now, &mut self.wire);
@@ -435,27 +437,19 @@ impl<'o, I: Read + AsFd, W: Write> Copy<'o, I, W> {
     /// The escape prompt, once what was typed before the key went to the stream (or waits in
     /// the outbox); `Some` when the conversation ends there.
     fn prompt(&mut self, typed: &[u8]) -> Result<Option<End>, Failure> {
-        let Some(escape) = &self.escape else {
+        let Some(escape) = self.escape.as_mut() else {
             return Ok(None);
         };
         self.trace
             .step("escape character typed: the netkit> prompt is open");
-        let status = escape::Status {
-            escape,
+        let progress = Progress {
             sent: self.sent,
             received: self.received,
             elapsed: self.started.elapsed(),
         };
-        let telnet = self.decoder.is_some();
-        let action = escape::prompt(
-            &mut self.input,
-            typed,
-            self.stop,
-            telnet,
-            &status,
-            &mut io::stderr(),
-        )
-        .map_err(Failure::Input)?;
+        let action = escape
+            .run(&mut self.input, typed, self.stop, progress)
+            .map_err(Failure::Input)?;
         let end = match action {
             Action::Resume => None,
             // after the piece that waits, as telnet's answers go
