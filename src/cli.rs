@@ -730,7 +730,7 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
 
 /// `-e`: `^X` or one character.
 fn parse_escape(text: &str) -> Result<u8, String> {
-    crate::net::copy::prompt::parse_key(text)
+    crate::cmd::raw::escape::parse_key(text)
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {

@@ -6,7 +6,7 @@ mod daytime;
 mod discard;
 mod echo;
 mod probe;
-pub(crate) mod raw;
+pub mod raw;
 mod serve;
 mod server;
 mod time;

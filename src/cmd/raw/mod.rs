@@ -3,6 +3,7 @@
 //! `run` picks the mode; `dial` builds the stream of the transport asked for; `listen` waits
 //! for peers. Every conversation is one `copy::pump` over that stream.
 
+pub mod escape;
 mod listen;
 
 use std::fs::File;
@@ -13,12 +14,12 @@ use std::time::Duration;
 
 use crate::cli::{RawArgs, RawZero};
 use crate::error::{Error, Result};
-use crate::net::copy::prompt::{self as escape, Escape};
 use crate::net::copy::{self, Datagrams, End, Failure, Hexdump, Options, Prompt, Sidecar, Stream};
 use crate::net::listen::Stop;
 use crate::net::{addr, socket, trace::Trace, udp};
 use crate::tty::LineEnd;
 
+use self::escape::Escape;
 use super::tls::{self, Role, Tls};
 
 /// How long `-u` waits for replies once stdin has ended, without `-w`.

@@ -11,7 +11,6 @@ mod encoding;
 pub mod escape;
 pub mod hexdump;
 mod outbox;
-pub mod prompt;
 mod stream;
 
 use std::io::{self, IsTerminal, Read, Write};
