@@ -29,10 +29,14 @@ pub struct Datagrams {
     trace: Trace,
 }
 
+/// Called with each new sender of a listening socket, at its first datagram, with its address
+/// as people write it: `raw` prints `Datagram from ADDR port PORT.`
+pub type NewSender = Box<dyn FnMut(SocketAddr)>;
+
 /// What a listening socket keeps about its senders.
 struct Listening {
     heard: HashSet<SocketAddr>,
-    announce: bool,
+    on_new_sender: Option<NewSender>,
 }
 
 impl Datagrams {
@@ -48,12 +52,12 @@ impl Datagrams {
     }
 
     /// A bound `socket` that takes datagrams from anyone and sends to the most recent sender,
-    /// `first` until another is heard. With `announce`, the first datagram of each new sender
-    /// is announced on stderr: `Datagram from ADDR port PORT.`
+    /// `first` until another is heard. `on_new_sender` hears of each sender at its first
+    /// datagram (and again after `HEARD_LIMIT` others, once the memory started over).
     pub fn listening(
         socket: UdpSocket,
         first: SocketAddr,
-        announce: bool,
+        on_new_sender: Option<NewSender>,
         trace: Trace,
     ) -> Datagrams {
         Datagrams {
@@ -61,7 +65,7 @@ impl Datagrams {
             peer: first,
             listening: Some(Listening {
                 heard: HashSet::new(),
-                announce,
+                on_new_sender,
             }),
             trace,
         }
@@ -131,8 +135,8 @@ impl Stream for Datagrams {
                     listening.heard.clear();
                 }
                 listening.heard.insert(from);
-                if listening.announce {
-                    crate::say!("Datagram from {} port {}.", sender.ip(), sender.port());
+                if let Some(on_new_sender) = listening.on_new_sender.as_mut() {
+                    on_new_sender(sender);
                 }
             }
             self.peer = from;
@@ -226,7 +230,13 @@ mod tests {
             UdpSocket::bind("127.0.0.1:0").unwrap(),
             UdpSocket::bind("127.0.0.1:0").unwrap(),
         );
-        let mut ours = Datagrams::listening(ours, a.local_addr().unwrap(), false, Trace::default());
+        let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let on_new_sender = {
+            let heard = heard.clone();
+            Box::new(move |sender| heard.borrow_mut().push(sender))
+        };
+        let first = a.local_addr().unwrap();
+        let mut ours = Datagrams::listening(ours, first, Some(on_new_sender), Trace::default());
         let mut buf = [0; 16];
         for (sender, text) in [(&a, b"from a"), (&b, b"from b")] {
             sender.send_to(text, at).unwrap();
@@ -235,5 +245,9 @@ mod tests {
             let (n, from) = sender.recv_from(&mut buf).unwrap();
             assert_eq!((&buf[..n], from), (&b"reply"[..], at));
         }
+        a.send_to(b"again", at).unwrap();
+        assert_eq!(ours.receive(&mut buf).unwrap(), 5);
+        let senders = [first, b.local_addr().unwrap()];
+        assert_eq!(*heard.borrow(), senders, "each sender is told of once");
     }
 }

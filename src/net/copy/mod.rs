@@ -17,7 +17,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
-pub use datagram::Datagrams;
+pub use datagram::{Datagrams, NewSender};
 pub use escape::Prompt;
 pub use hexdump::Hexdump;
 pub use stream::Stream;
