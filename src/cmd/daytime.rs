@@ -48,7 +48,7 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
         let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
         // -w 0: as long as anyone would wait for a datagram
         let wait = args.client.timeout(Some(UDP_WAIT)).unwrap_or(udp::FOREVER);
-        let (reply, sent) = udp::exchange(&socket, b"", wait, UDP_TRIES, &trace)
+        let (reply, sent) = udp::exchange(&socket, b"", wait, UDP_TRIES, None, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
         if reply.is_empty() {
             return Err(Error::Failed(format!(
@@ -64,7 +64,7 @@ pub fn get(args: DaytimeGetArgs) -> Result<()> {
             super::dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
         // the server reads its clock once connected; name lookup and handshake come before
         let asked = (Instant::now(), SystemTime::now());
-        let reply = stream::until_eof(&mut stream, MAX_REPLY, deadline, &trace)
+        let reply = stream::until_eof(&mut stream, MAX_REPLY, deadline, None, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
         let answered = asked.0.elapsed();
         drop(stream);

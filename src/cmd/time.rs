@@ -36,7 +36,7 @@ pub fn get(args: TimeGetArgs) -> Result<()> {
         let (socket, peer) = udp::connect(&args.host, port, args.client.family(), &trace)?;
         // -w 0: as long as anyone would wait for a datagram
         let wait = args.client.timeout(Some(WAIT)).unwrap_or(udp::FOREVER);
-        let (answer, sent) = udp::exchange(&socket, b"", wait, UDP_TRIES, &trace)
+        let (answer, sent) = udp::exchange(&socket, b"", wait, UDP_TRIES, None, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
         if answer.len() != ANSWER {
             return Err(Error::Failed(format!(
@@ -53,7 +53,7 @@ pub fn get(args: TimeGetArgs) -> Result<()> {
             super::dial(&args.host, port, &args.client, WAIT, &trace)?;
         // the server reads its clock once connected; name lookup and handshake come before
         let asked = (Instant::now(), SystemTime::now());
-        let answer = stream::receive(&mut stream, ANSWER, deadline, &trace)
+        let answer = stream::receive(&mut stream, ANSWER, deadline, None, &trace)
             .map_err(|e| Error::io(format!("no time from {peer}"), e))?;
         let answered = asked.0.elapsed();
         drop(stream);

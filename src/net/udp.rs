@@ -2,11 +2,13 @@
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::addr::{self, Family};
+use super::poll::{self, Woken};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
@@ -53,7 +55,8 @@ pub fn connect_to(peer: SocketAddr, trace: &Trace) -> Result<UdpSocket> {
 
 /// Sends `request` and waits for one datagram back; within `wait` in all, the request is sent
 /// `tries` times (UDP may lose either datagram). Returns the reply and when the request it
-/// answers was last sent; times out with `TimedOut`.
+/// answers was last sent; times out with `TimedOut`, and gives up with `Interrupted` once
+/// `stop` is readable (a signal).
 ///
 /// Datagrams already waiting (late answers to an earlier request) are discarded first, so a
 /// late echo is never taken for the answer to this request.
@@ -62,6 +65,7 @@ pub fn exchange(
     request: &[u8],
     wait: Duration,
     tries: u32,
+    stop: Option<BorrowedFd<'_>>,
     trace: &Trace,
 ) -> io::Result<(Vec<u8>, Instant)> {
     let mut buf = vec![0; MAX_DATAGRAM];
@@ -84,6 +88,13 @@ pub fn exchange(
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
+            }
+            if let Some(stop) = stop {
+                match poll::readable(socket.as_fd(), stop, Some(left))? {
+                    Woken::Readable => {}
+                    Woken::TimedOut => continue,
+                    Woken::Stopped => return Err(io::ErrorKind::Interrupted.into()),
+                }
             }
             socket.set_read_timeout(Some(left))?;
             match socket.recv(&mut buf) {

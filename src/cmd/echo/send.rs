@@ -1,16 +1,16 @@
 //! `echo send`: one message, the lines of stdin, or `--count` pings, each checked against its
 //! echo.
 
-use std::io::{BufRead, Read};
+use std::io::{self, BufRead, Read};
 use std::net::{TcpStream, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{PORT, REPLY_WAIT};
 use crate::cli::EchoSendArgs;
 use crate::cmd::{dial, print};
 use crate::error::{Error, Result};
+use crate::net::listen::Stop;
+use crate::net::poll::{self, Watch};
 use crate::net::stream::Deadline;
 use crate::net::{stream, trace::Trace, udp};
 
@@ -26,6 +26,8 @@ struct Client {
     link: Link,
     peer: String,
     trace: Trace,
+    /// With `--count`: Ctrl-C (or another signal `Stop` takes) ends any wait, for the summary.
+    stop: Option<Stop>,
 }
 
 enum Link {
@@ -44,13 +46,14 @@ impl Client {
     /// Over UDP, `data` is one datagram and its echo is the datagram that comes back.
     fn round_trip(&mut self, data: &[u8]) -> Result<Vec<u8>> {
         let (peer, trace) = (&self.peer, &self.trace);
+        let stop = self.stop.as_ref().map(Stop::fd);
         let (stream, deadline) = match &mut self.link {
             Link::Tcp(stream, wait, first) => {
                 let deadline = first.take().unwrap_or_else(|| Deadline::after(*wait));
                 (stream, deadline)
             }
             Link::Udp(socket, wait) => {
-                return udp::exchange(socket, data, *wait, 1, trace)
+                return udp::exchange(socket, data, *wait, 1, stop, trace)
                     .map(|(echo, _)| echo)
                     .map_err(|e| Error::io(format!("no echo from {peer}"), e));
             }
@@ -59,7 +62,7 @@ impl Client {
         for piece in data.chunks(PIECE) {
             stream::send(stream, piece, deadline, trace)
                 .map_err(|e| Error::io(format!("cannot send to {peer}"), e))?;
-            let back = stream::receive(stream, piece.len(), deadline, trace)
+            let back = stream::receive(stream, piece.len(), deadline, stop, trace)
                 .map_err(|e| Error::io(format!("no echo from {peer}"), e))?;
             let short = back.len() < piece.len();
             echo.extend_from_slice(&back);
@@ -71,7 +74,7 @@ impl Client {
     }
 
     /// Half-closes, then returns whatever the server still sends before closing (nothing,
-    /// over UDP).
+    /// over UDP, or once a signal ends the wait).
     fn finish(self) -> Result<Vec<u8>> {
         let Link::Tcp(mut stream, wait, _) = self.link else {
             return Ok(Vec::new());
@@ -79,8 +82,13 @@ impl Client {
         let peer = self.peer;
         stream::shut_write(&stream, &self.trace)
             .map_err(|e| Error::io(format!("cannot shut down {peer}"), e))?;
-        let rest = stream::until_eof(&mut stream, 1 << 20, Deadline::after(wait), &self.trace)
-            .map_err(|e| Error::io(format!("no end from {peer}"), e))?;
+        let deadline = Deadline::after(wait);
+        let stop = self.stop.as_ref().map(Stop::fd);
+        let rest = match stream::until_eof(&mut stream, 1 << 20, deadline, stop, &self.trace) {
+            // the user asked to stop: the summary is out, nobody waits for the server's close
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Vec::new(),
+            rest => rest.map_err(|e| Error::io(format!("no end from {peer}"), e))?,
+        };
         drop(stream);
         self.trace.step("socket closed");
         Ok(rest)
@@ -88,6 +96,23 @@ impl Client {
 
     fn is_udp(&self) -> bool {
         matches!(self.link, Link::Udp(..))
+    }
+
+    /// Waits `interval`, the pause between pings; less once a signal comes.
+    fn pause(&self, interval: Duration) {
+        match &self.stop {
+            Some(stop) => {
+                signalled(stop, interval);
+            }
+            None => std::thread::sleep(interval),
+        }
+    }
+
+    /// Whether a signal came (the stop's pipe stays readable from then on).
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| signalled(stop, Duration::ZERO))
     }
 }
 
@@ -102,6 +127,7 @@ pub fn send(args: EchoSendArgs) -> Result<()> {
             link: Link::Udp(socket, wait),
             peer: peer.to_string(),
             trace,
+            stop: None,
         }
     } else {
         let (stream, peer, deadline) = dial(&args.host, port, &args.client, REPLY_WAIT, &trace)?;
@@ -110,6 +136,7 @@ pub fn send(args: EchoSendArgs) -> Result<()> {
             link: Link::Tcp(stream, wait, Some(deadline)),
             peer,
             trace,
+            stop: None,
         }
     };
     match (args.count, args.message.is_empty()) {
@@ -199,22 +226,27 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
     let mut mismatched = 0u64;
     let mut lost = 0u64;
     let mut cut_short = None;
-    // Ctrl-C ends the run early with the summary, as ping does
-    let interrupted = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(signal_hook::consts::SIGINT, interrupted.clone())
-        .map_err(|e| Error::io("cannot handle SIGINT", e))?;
+    // Ctrl-C ends the run early with the summary, as ping does, in a pause or a round trip
+    let stop = Stop::on_signals().map_err(|e| Error::io("cannot handle SIGINT", e))?;
+    client.stop = Some(stop);
     let mut count = count;
     for seq in 1..=count {
         if seq > 1 {
-            pause(interval, &interrupted);
+            client.pause(interval);
         }
-        if interrupted.load(Ordering::Relaxed) {
+        if client.stopped() {
             count = seq - 1;
             break;
         }
         let start = Instant::now();
         let echo = match client.round_trip(line.as_bytes()) {
             Ok(echo) => echo,
+            // the message went and its echo is not awaited: lost, as ping counts it
+            Err(_) if client.stopped() => {
+                lost += 1;
+                count = seq;
+                break;
+            }
             // refused at the first message: nobody is there, as a TCP connect would have said
             Err(err) if seq == 1 && err.exit_code() == 4 => return Err(err),
             // over UDP a datagram can be lost and the next one still arrive
@@ -272,17 +304,15 @@ fn ping(mut client: Client, words: &[String], count: u64, interval: Duration) ->
     }
 }
 
-/// Sleeps `interval`, or less once `interrupted` is set.
-fn pause(interval: Duration, interrupted: &AtomicBool) {
-    const STEP: Duration = Duration::from_millis(20);
-    let until = Instant::now() + interval;
-    while !interrupted.load(Ordering::Relaxed) {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return;
-        }
-        std::thread::sleep(left.min(STEP));
-    }
+/// Waits `within` for a signal (the pause between pings), or less once one comes; whether
+/// one did.
+fn signalled(stop: &Stop, within: Duration) -> bool {
+    let watch = Watch {
+        fd: stop.fd(),
+        read: true,
+        write: false,
+    };
+    poll::wait([Some(watch)], Some(within)).is_ok_and(|[ready]| ready.read || ready.trouble)
 }
 
 struct Stats {
