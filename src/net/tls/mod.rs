@@ -15,7 +15,7 @@ pub mod verify;
 
 use std::io;
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustls::{ClientConnection, Connection, ServerConnection};
 
@@ -25,6 +25,7 @@ pub use stream::{failure, Session, TlsStream};
 use verify::Peer;
 
 use crate::error::{Error, Result};
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 
 impl Client {
@@ -37,7 +38,7 @@ impl Client {
         wait: Option<Duration>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
+        let deadline = Deadline::after(wait);
         if let Some(protocol) = self.starttls {
             starttls::upgrade(&mut tcp, protocol, deadline, trace).map_err(|err| match err {
                 Ok(reason) => Error::Tls {
@@ -101,7 +102,7 @@ impl Server {
         wait: Option<Duration>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
+        let deadline = Deadline::after(wait);
         let failed = |reason| Error::Tls {
             addr: addr.to_string(),
             reason,
@@ -126,10 +127,10 @@ impl Server {
 fn finish(
     handshake: &mut Handshake,
     tcp: &mut TcpStream,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> std::result::Result<(), Failed> {
     loop {
-        set_deadline(tcp, deadline).map_err(Failed::Io)?;
+        deadline.arm(tcp).map_err(Failed::Io)?;
         // a blocking socket stops short only when its timeout ran out; the next turn says so
         if handshake.advance(tcp)? {
             return Ok(());
@@ -149,20 +150,4 @@ fn io_failure(err: io::Error, addr: &str, peer: Peer) -> Error {
         _ if crate::error::timed_out(&err) => Error::io(what, io::ErrorKind::TimedOut.into()),
         _ => Error::io(what, err),
     }
-}
-
-/// Bounds the next blocking read or write on `tcp` by `deadline` (none: no bound).
-fn set_deadline(tcp: &TcpStream, deadline: Option<Instant>) -> io::Result<()> {
-    let left = match deadline {
-        Some(deadline) => {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            Some(left)
-        }
-        None => None,
-    };
-    tcp.set_read_timeout(left)?;
-    tcp.set_write_timeout(left)
 }
