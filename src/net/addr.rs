@@ -216,6 +216,18 @@ pub fn host_port(host: &str, port: u16) -> String {
     }
 }
 
+/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
+/// not `::ffff:a.b.c.d`. Any other address comes back as it was (an IPv6 one with its scope).
+pub fn canonical(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        SocketAddr::V4(_) => addr,
+    }
+}
+
 /// Every address of `host` in the resolver's order, restricted to `family`.
 pub fn resolve(host: &str, port: u16, family: Family) -> Result<Vec<SocketAddr>> {
     let bare = bare_host(host);
@@ -333,5 +345,15 @@ mod tests {
         assert_eq!(host_port("::1", 7), "[::1]:7");
         assert_eq!(host_port("[::1]", 7), "[::1]:7");
         assert!(resolve("::1", 7, Family::V4).is_err());
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_shown_as_ipv4() {
+        let addr = |text: &str| text.parse::<SocketAddr>().unwrap();
+        assert_eq!(canonical(addr("[::ffff:127.0.0.1]:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("127.0.0.1:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("[::1]:7")), addr("[::1]:7"));
+        let scoped = addr("[fe80::1%2]:7");
+        assert_eq!(canonical(scoped), scoped);
     }
 }

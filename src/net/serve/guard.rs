@@ -194,7 +194,6 @@ impl State {
     /// Whether one more reply to `ip` fits its bucket now (and takes it).
     fn take(&mut self, rate: u32, ip: IpAddr, now: Instant) -> bool {
         let rate = f64::from(rate);
-        let ip = ip.to_canonical();
         let State {
             by_source, pruned, ..
         } = self;
@@ -279,6 +278,7 @@ fn digest(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::addr::canonical;
 
     fn peer(text: &str) -> SocketAddr {
         text.parse().unwrap()
@@ -306,7 +306,12 @@ mod tests {
             "each source has its own"
         );
         assert_eq!(
-            guard.check(peer("[::ffff:127.0.0.1]:3000"), b"x", b"x", start),
+            guard.check(
+                canonical(peer("[::ffff:127.0.0.1]:3000")),
+                b"x",
+                b"x",
+                start
+            ),
             Verdict::Ignore("over --udp-rate"),
             "an IPv4 client of a dual-stack socket is the same source"
         );
