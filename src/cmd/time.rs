@@ -12,7 +12,7 @@ use crate::net::{stream, trace::Trace, udp};
 use crate::service::time::{self as rfc868, Time};
 use crate::timefmt;
 
-const PORT: u16 = 37;
+const PORT: u16 = rfc868::PORT;
 /// How long `time get` waits without `-w`, and how often it asks in that time over UDP.
 const WAIT: Duration = Duration::from_secs(5);
 const UDP_TRIES: u32 = 3;

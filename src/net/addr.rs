@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use super::trace::Trace;
 use crate::error::{Error, Result};
+use crate::service;
 
 /// Which address families a client may use (`-4`, `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +36,15 @@ impl Family {
 
 /// Ports every user expects to name, for machines without `/etc/services`.
 const WELL_KNOWN: &[(&str, u16)] = &[
-    ("echo", 7),
-    ("discard", 9),
-    ("daytime", 13),
-    ("chargen", 19),
+    ("echo", service::echo::PORT),
+    ("discard", service::discard::PORT),
+    ("daytime", service::daytime::PORT),
+    ("chargen", service::chargen::PORT),
     ("ftp", 21),
     ("ssh", 22),
     ("telnet", 23),
     ("smtp", 25),
-    ("time", 37),
+    ("time", service::time::PORT),
     ("domain", 53),
     ("http", 80),
     ("pop3", 110),
