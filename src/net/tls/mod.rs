@@ -20,7 +20,7 @@ use std::time::Duration;
 use rustls::{ClientConnection, Connection, ServerConnection};
 
 pub use config::{Client, ClientSettings, Server};
-pub use handshake::{Failed, Handshake, Wire};
+pub use handshake::{Failed, Handshake};
 pub use stream::{failure, Session, TlsStream};
 use verify::Peer;
 
