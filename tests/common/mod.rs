@@ -4,6 +4,7 @@
 pub mod inetd;
 pub mod tls;
 pub mod tty;
+pub mod udp;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
