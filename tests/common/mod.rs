@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod inetd;
+pub mod process;
 pub mod tls;
 pub mod tty;
 pub mod udp;
