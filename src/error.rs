@@ -139,8 +139,8 @@ pub fn timed_out(err: &io::Error) -> bool {
     )
 }
 
-/// Nothing to do now on a non-blocking descriptor (or a call a signal cut short): poll says
-/// when to try again.
+/// Nothing to do now on a non-blocking socket (or a signal came): the event loop says when
+/// to try again.
 pub(crate) fn again(err: &io::Error) -> bool {
     matches!(
         err.kind(),

@@ -12,7 +12,7 @@ use crate::net::stream;
 use crate::service::time::{self as rfc868, Time};
 use crate::timefmt;
 
-const PORT: u16 = 37;
+const PORT: u16 = rfc868::PORT;
 /// How long `time get` waits without `-w`.
 const WAIT: Duration = Duration::from_secs(5);
 /// The length of an answer: a 32-bit count.

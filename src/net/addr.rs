@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use super::trace::Trace;
 use crate::error::{Error, Result};
+use crate::service;
 
 /// Which address families a client may use (`-4`, `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +36,15 @@ impl Family {
 
 /// Ports every user expects to name, for machines without `/etc/services`.
 const WELL_KNOWN: &[(&str, u16)] = &[
-    ("echo", 7),
-    ("discard", 9),
-    ("daytime", 13),
-    ("chargen", 19),
+    ("echo", service::echo::PORT),
+    ("discard", service::discard::PORT),
+    ("daytime", service::daytime::PORT),
+    ("chargen", service::chargen::PORT),
     ("ftp", 21),
     ("ssh", 22),
     ("telnet", 23),
     ("smtp", 25),
-    ("time", 37),
+    ("time", service::time::PORT),
     ("domain", 53),
     ("http", 80),
     ("pop3", 110),
@@ -216,10 +217,16 @@ pub fn host_port(host: &str, port: u16) -> String {
     }
 }
 
-/// An address as people write it: an IPv4 peer of a dual-stack socket is `a.b.c.d`, not
-/// `::ffff:a.b.c.d` (the socket still needs the mapped form to answer it).
+/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
+/// not `::ffff:a.b.c.d`. Any other address comes back as it was (an IPv6 one with its scope).
 pub fn canonical(addr: SocketAddr) -> SocketAddr {
-    SocketAddr::new(addr.ip().to_canonical(), addr.port())
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        SocketAddr::V4(_) => addr,
+    }
 }
 
 /// Every address of `host` in the resolver's order, restricted to `family`.
@@ -339,5 +346,15 @@ mod tests {
         assert_eq!(host_port("::1", 7), "[::1]:7");
         assert_eq!(host_port("[::1]", 7), "[::1]:7");
         assert!(resolve("::1", 7, Family::V4).is_err());
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_shown_as_ipv4() {
+        let addr = |text: &str| text.parse::<SocketAddr>().unwrap();
+        assert_eq!(canonical(addr("[::ffff:127.0.0.1]:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("127.0.0.1:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("[::1]:7")), addr("[::1]:7"));
+        let scoped = addr("[fe80::1%2]:7");
+        assert_eq!(canonical(scoped), scoped);
     }
 }

@@ -21,7 +21,7 @@ impl Deadline {
 
     /// Sets the stream's timeouts to the time left, so the next read or write ends by the
     /// deadline; once it has passed, `TimedOut`.
-    fn arm(self, stream: &TcpStream) -> io::Result<()> {
+    pub(crate) fn arm(self, stream: &TcpStream) -> io::Result<()> {
         let Some(at) = self.0 else {
             return Ok(());
         };

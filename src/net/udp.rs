@@ -12,13 +12,14 @@ use super::poll::{self, Woken};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
-/// The largest UDP payload over IPv4 (65,535 less the IP and UDP headers): what one datagram
-/// carries everywhere.
-pub const MAX_PAYLOAD: usize = 65_507;
 /// What "wait for ever" means to a UDP client: long enough for anyone.
 pub const FOREVER: Duration = Duration::from_secs(365 * 86_400);
-/// The largest datagram accepted back.
-const MAX_DATAGRAM: usize = 65_536;
+/// The largest UDP payload over IPv4 (65,535 less the 20-byte IP and 8-byte UDP headers);
+/// IPv6 allows a little more, so a datagram this long goes out over either family.
+pub const MAX_PAYLOAD: usize = 65_507;
+/// Room for any datagram a reply can be, over IPv4 or IPv6 (up to 65,527 bytes), so none is
+/// cut short.
+const RECEIVE_BUF: usize = 65_536;
 
 /// A UDP socket whose default peer is the first address `host` resolves to; connecting it
 /// makes the kernel report an ICMP "port unreachable" as a refused connection.
@@ -68,7 +69,7 @@ pub fn exchange(
     stop: Option<BorrowedFd<'_>>,
     trace: &Trace,
 ) -> io::Result<(Vec<u8>, Instant)> {
-    let mut buf = vec![0; MAX_DATAGRAM];
+    let mut buf = vec![0; RECEIVE_BUF];
     socket.set_nonblocking(true)?;
     while let Ok(n) = socket.recv(&mut buf) {
         trace.step(format_args!("discarded a late datagram of {n} bytes"));

@@ -15,16 +15,17 @@ pub mod verify;
 
 use std::io;
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustls::{ClientConnection, Connection, ServerConnection};
 
 pub use config::{Client, ClientSettings, Server};
-pub use handshake::{Failed, Handshake, Wire};
+pub use handshake::{Failed, Handshake};
 pub use stream::{failure, Session, TlsStream};
-use verify::Peer;
+use verify::{Checker, Peer};
 
 use crate::error::{Error, Result};
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 
 impl Client {
@@ -37,24 +38,18 @@ impl Client {
         wait: Option<Duration>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
+        let deadline = Deadline::after(wait);
         if let Some(protocol) = self.starttls {
             starttls::upgrade(&mut tcp, protocol, deadline, trace).map_err(|err| match err {
-                Ok(reason) => Error::Tls {
-                    addr: addr.to_string(),
-                    reason,
-                },
+                Ok(reason) => tls_failed(addr, reason),
                 Err(err) => io_failure(err, addr, Peer::Server),
             })?;
         }
-        let mut handshake = self.start(trace).map_err(|reason| Error::Tls {
-            addr: addr.to_string(),
-            reason,
-        })?;
-        finish(&mut handshake, &mut tcp, deadline).map_err(|failed| self.explain(failed, addr))?;
-        let stream = TlsStream::new(handshake, tcp);
-        let session = stream.session();
-        Ok((stream, session))
+        let handshake = self
+            .start(trace)
+            .map_err(|reason| tls_failed(addr, reason))?;
+        let checker = Some(&*self.checker);
+        complete(handshake, tcp, deadline, addr, Peer::Server, checker)
     }
 
     /// A client handshake, its ClientHello still to be sent; for a caller with its own
@@ -80,45 +75,52 @@ impl Client {
     pub fn reason(&self, failed: Failed) -> std::result::Result<String, io::Error> {
         failed.reason(Peer::Server, Some(&self.checker))
     }
-
-    fn explain(&self, failed: Failed, addr: &str) -> Error {
-        match self.reason(failed) {
-            Ok(reason) => Error::Tls {
-                addr: addr.to_string(),
-                reason,
-            },
-            Err(err) => io_failure(err, addr, Peer::Server),
-        }
-    }
 }
 
 impl Server {
     /// The server side of the handshake on an accepted connection; `addr` is the client's.
     pub fn accept(
         &self,
-        mut tcp: TcpStream,
+        tcp: TcpStream,
         addr: &str,
         wait: Option<Duration>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
-        let failed = |reason| Error::Tls {
-            addr: addr.to_string(),
-            reason,
-        };
+        let deadline = Deadline::after(wait);
         let conn = ServerConnection::new(self.config.clone())
-            .map_err(|e| failed(verify::words(&e, Peer::Client, false)))?;
+            .map_err(|e| tls_failed(addr, verify::words(&e, Peer::Client, false)))?;
         trace.step("TLS: waiting for the ClientHello");
-        let mut handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
-        finish(&mut handshake, &mut tcp, deadline).map_err(|err| {
-            match err.reason(Peer::Client, None) {
-                Ok(reason) => failed(reason),
-                Err(err) => io_failure(err, addr, Peer::Client),
-            }
-        })?;
-        let stream = TlsStream::new(handshake, tcp);
-        let session = stream.session();
-        Ok((stream, session))
+        let handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
+        complete(handshake, tcp, deadline, addr, Peer::Client, None)
+    }
+}
+
+/// Runs `handshake` to its end on `tcp` and hands back the session; a failure is put in
+/// words for `peer`, a refused certificate by `checker` (a client's checks of the server).
+fn complete(
+    mut handshake: Handshake,
+    mut tcp: TcpStream,
+    deadline: Deadline,
+    addr: &str,
+    peer: Peer,
+    checker: Option<&Checker>,
+) -> Result<(TlsStream, Session)> {
+    finish(&mut handshake, &mut tcp, deadline).map_err(|failed| {
+        match failed.reason(peer, checker) {
+            Ok(reason) => tls_failed(addr, reason),
+            Err(err) => io_failure(err, addr, peer),
+        }
+    })?;
+    let stream = TlsStream::new(handshake, tcp);
+    let session = stream.session();
+    Ok((stream, session))
+}
+
+/// `TLS with ADDR failed: REASON` (exit 6).
+fn tls_failed(addr: &str, reason: String) -> Error {
+    Error::Tls {
+        addr: addr.to_string(),
+        reason,
     }
 }
 
@@ -126,10 +128,10 @@ impl Server {
 fn finish(
     handshake: &mut Handshake,
     tcp: &mut TcpStream,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> std::result::Result<(), Failed> {
     loop {
-        set_deadline(tcp, deadline).map_err(Failed::Io)?;
+        deadline.arm(tcp).map_err(Failed::Io)?;
         // a blocking socket stops short only when its timeout ran out; the next turn says so
         if handshake.advance(tcp)? {
             return Ok(());
@@ -142,27 +144,11 @@ fn finish(
 fn io_failure(err: io::Error, addr: &str, peer: Peer) -> Error {
     let what = format!("TLS with {addr} failed");
     match err.kind() {
-        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => Error::Tls {
-            addr: addr.to_string(),
-            reason: format!("the {peer} reset the connection during the handshake"),
-        },
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => tls_failed(
+            addr,
+            format!("the {peer} reset the connection during the handshake"),
+        ),
         _ if crate::error::timed_out(&err) => Error::io(what, io::ErrorKind::TimedOut.into()),
         _ => Error::io(what, err),
     }
-}
-
-/// Bounds the next blocking read or write on `tcp` by `deadline` (none: no bound).
-fn set_deadline(tcp: &TcpStream, deadline: Option<Instant>) -> io::Result<()> {
-    let left = match deadline {
-        Some(deadline) => {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            Some(left)
-        }
-        None => None,
-    };
-    tcp.set_read_timeout(left)?;
-    tcp.set_write_timeout(left)
 }

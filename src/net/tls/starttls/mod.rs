@@ -11,8 +11,8 @@ mod tests;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Instant;
 
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 use reply::{coded_reply, imap_reply, line, quote, Reply};
 
@@ -242,7 +242,7 @@ fn refused(protocol: Protocol, reply: &Reply) -> Result<Step, String> {
 pub fn upgrade(
     tcp: &mut TcpStream,
     protocol: Protocol,
-    deadline: Option<Instant>,
+    deadline: Deadline,
     trace: Trace,
 ) -> Result<(), Result<String, io::Error>> {
     let local = tcp.local_addr().map_err(Err)?;
@@ -252,7 +252,7 @@ pub fn upgrade(
         "{protocol}: waiting for the greeting before STARTTLS"
     ));
     loop {
-        super::set_deadline(tcp, deadline).map_err(Err)?;
+        deadline.arm(tcp).map_err(Err)?;
         let n = match tcp.read(&mut buf) {
             Ok(0) => {
                 return Err(Ok(format!(
