@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::OnceLock;
 
 use super::trace::Trace;
 use crate::error::{Error, Result};
@@ -62,18 +63,13 @@ pub fn well_known_names() -> impl Iterator<Item = &'static str> {
     WELL_KNOWN.iter().map(|&(name, _)| name)
 }
 
-/// A port number (0-65535) or a TCP service name; `None` when it is neither.
+/// A port number (0-65535) or a TCP service name; `None` when it is neither. Names come from
+/// `/etc/services`, read once per process, then from the well-known list.
 pub fn parse_port(text: &str) -> Option<u16> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok();
     }
-    let services = std::fs::read_to_string("/etc/services").unwrap_or_default();
-    lookup_service(&services, text).or_else(|| {
-        WELL_KNOWN
-            .iter()
-            .find(|(name, _)| *name == text)
-            .map(|&(_, port)| port)
-    })
+    Services::system().port(text)
 }
 
 /// The transport a port belongs to, as in `22/tcp`.
@@ -135,11 +131,13 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, BadPorts> {
     })
 }
 
-/// Service names by port, for showing `22/tcp (ssh)`: the first name a services file gives a
-/// port and protocol, then the well-known names for what the file lacks.
+/// Service names by port, for showing `22/tcp (ssh)`, and TCP ports by name, for reading
+/// `ssh`: the first a services file gives, then the well-known names for what the file lacks.
 #[derive(Debug, Default)]
 pub struct Services {
     names: HashMap<(u16, Proto), String>,
+    /// TCP ports by name and by alias.
+    ports: HashMap<String, u16>,
 }
 
 impl Services {
@@ -148,8 +146,15 @@ impl Services {
         Services::from_text(&std::fs::read_to_string("/etc/services").unwrap_or_default())
     }
 
+    /// The table `load` reads, read on first use and kept for the process.
+    pub fn system() -> &'static Services {
+        static SYSTEM: OnceLock<Services> = OnceLock::new();
+        SYSTEM.get_or_init(Services::load)
+    }
+
     fn from_text(text: &str) -> Services {
         let mut names = HashMap::new();
+        let mut ports = HashMap::new();
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("");
             let mut words = line.split_whitespace();
@@ -164,10 +169,16 @@ impl Services {
                 "udp" => Proto::Udp,
                 _ => continue,
             };
-            if let Ok(port) = port.parse::<u16>() {
-                names
-                    .entry((port, proto))
-                    .or_insert_with(|| name.to_string());
+            let Ok(port) = port.parse::<u16>() else {
+                continue;
+            };
+            names
+                .entry((port, proto))
+                .or_insert_with(|| name.to_string());
+            if proto == Proto::Tcp {
+                for name in std::iter::once(name).chain(words) {
+                    ports.entry(name.to_string()).or_insert(port);
+                }
             }
         }
         for &(name, port) in WELL_KNOWN {
@@ -176,28 +187,20 @@ impl Services {
                     .entry((port, proto))
                     .or_insert_with(|| name.to_string());
             }
+            ports.entry(name.to_string()).or_insert(port);
         }
-        Services { names }
+        Services { names, ports }
     }
 
     /// The name of `port` over `proto`, if it has one.
     pub fn name(&self, port: u16, proto: Proto) -> Option<&str> {
         self.names.get(&(port, proto)).map(String::as_str)
     }
-}
 
-/// Finds `name` (or an alias) with protocol tcp in the text of a services file.
-fn lookup_service(services: &str, name: &str) -> Option<u16> {
-    services.lines().find_map(|line| {
-        let line = line.split('#').next().unwrap_or("");
-        let mut words = line.split_whitespace();
-        let official = words.next()?;
-        let (port, proto) = words.next()?.split_once('/')?;
-        let named = official == name || words.any(|alias| alias == name);
-        (named && proto == "tcp")
-            .then(|| port.parse().ok())
-            .flatten()
-    })
+    /// The TCP port named `name` (or an alias), if there is one.
+    pub fn port(&self, name: &str) -> Option<u16> {
+        self.ports.get(name).copied()
+    }
 }
 
 /// A host as typed, without the brackets people put around IPv6 addresses.
@@ -296,10 +299,28 @@ mod tests {
 
     #[test]
     fn services_file_aliases_and_protocols() {
-        let text = "# comment\nfoo 1234/udp\nfoo 4321/tcp bar # x\n";
-        assert_eq!(lookup_service(text, "foo"), Some(4321));
-        assert_eq!(lookup_service(text, "bar"), Some(4321));
-        assert_eq!(lookup_service(text, "baz"), None);
+        let text = "# comment\nfoo 1234/udp\nfoo 4321/tcp bar # x\nbar 999/tcp\n\
+                    daytime 1313/tcp\nbad 70000/tcp\nbad 77/tcp\n";
+        let services = Services::from_text(text);
+        assert_eq!(services.port("foo"), Some(4321));
+        // the first line that names it wins, alias or not
+        assert_eq!(services.port("bar"), Some(4321));
+        assert_eq!(services.port("baz"), None);
+        assert_eq!(services.port("x"), None);
+        assert_eq!(services.port(""), None);
+        // the file before the well-known list; a line without a port is skipped
+        assert_eq!(services.port("daytime"), Some(1313));
+        assert_eq!(services.port("bad"), Some(77));
+        assert_eq!(Services::from_text("").port("ssh"), Some(22));
+    }
+
+    #[test]
+    fn the_system_services_are_read_once() {
+        assert!(std::ptr::eq(Services::system(), Services::system()));
+        let file = Services::load();
+        for name in ["ssh", "daytime", "imaps", "nosuchsvc"] {
+            assert_eq!(parse_port(name), file.port(name), "{name}");
+        }
     }
 
     #[test]

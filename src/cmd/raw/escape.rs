@@ -158,12 +158,28 @@ fn pick<T: Copy>(
     let starts: Vec<_> = table.filter(|(name, _)| name.starts_with(word)).collect();
     match starts[..] {
         [(_, value)] => Ok(value),
-        [] => Err(format!("'{word}' is not a {what}; help lists them")),
+        [] => Err(format!(
+            "'{}' is not a {what}; help lists them",
+            shown(word)
+        )),
         _ => {
             let names: Vec<_> = starts.iter().map(|(name, _)| *name).collect();
             Err(format!("'{word}' could be {}", names.join(" or ")))
         }
     }
+}
+
+/// `word` as a message shows it: control characters (an arrow key's escape sequence) escaped,
+/// so that the terminal prints them rather than acting on them.
+fn shown(word: &str) -> String {
+    let mut text = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c.is_control() {
+            true => text.extend(c.escape_default()),
+            false => text.push(c),
+        }
+    }
+    text
 }
 
 /// What `status` shows.
@@ -314,6 +330,19 @@ fn read_line(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mistakes_show_control_characters_escaped() {
+        // the up arrow, then Enter: found by the raw_escape fuzz target
+        assert_eq!(
+            super::parse("\x1b[A"),
+            Err("'\\u{1b}[a' is not a command; help lists them".into())
+        );
+        assert_eq!(
+            super::parse("send \u{9b}2J"),
+            Err("'\\u{9b}2j' is not a thing to send; help lists them (send brk, ip, ao, ayt or escape)".into())
+        );
+    }
+
     use super::*;
     use std::os::unix::net::UnixStream;
 

@@ -109,7 +109,7 @@ impl Dialogue {
         self.buf.extend_from_slice(bytes);
         loop {
             let Some((reply, used)) = self.reply()? else {
-                if self.buf.len() > MAX_REPLY {
+                if self.buf.len() >= MAX_REPLY {
                     return Err(format!(
                         "the server's reply is longer than {} KiB",
                         MAX_REPLY / 1024
@@ -129,12 +129,15 @@ impl Dialogue {
         }
     }
 
-    /// The first complete reply in the buffer and the bytes it takes, if there is one.
+    /// The first complete reply in the buffer and the bytes it takes, if there is one
+    /// within `MAX_REPLY` bytes. Only that much is looked at, so that a long reply is refused
+    /// whether its end came in the read that crossed the limit or in a later one.
     fn reply(&self) -> Result<Option<(Reply, usize)>, String> {
+        let buf = &self.buf[..self.buf.len().min(MAX_REPLY)];
         match self.protocol {
-            Protocol::Smtp | Protocol::Ftp => coded_reply(&self.buf),
-            Protocol::Pop3 => Ok(line(&self.buf).map(|(text, used)| (Reply::Line(text), used))),
-            Protocol::Imap => Ok(imap_reply(&self.buf, self.awaiting == Awaiting::Greeting)),
+            Protocol::Smtp | Protocol::Ftp => coded_reply(buf),
+            Protocol::Pop3 => Ok(line(buf).map(|(text, used)| (Reply::Line(text), used))),
+            Protocol::Imap => Ok(imap_reply(buf, self.awaiting == Awaiting::Greeting)),
         }
     }
 
