@@ -37,6 +37,9 @@ _netkit() {
             netkit,raw)
                 cmd="netkit__subcmd__raw"
                 ;;
+            netkit,relay)
+                cmd="netkit__subcmd__relay"
+                ;;
             netkit__subcmd__daytime,get)
                 cmd="netkit__subcmd__daytime__subcmd__get"
                 ;;
@@ -112,6 +115,9 @@ _netkit() {
             netkit__subcmd__help,raw)
                 cmd="netkit__subcmd__help__subcmd__raw"
                 ;;
+            netkit__subcmd__help,relay)
+                cmd="netkit__subcmd__help__subcmd__relay"
+                ;;
             netkit__subcmd__help__subcmd__daytime,get)
                 cmd="netkit__subcmd__help__subcmd__daytime__subcmd__get"
                 ;;
@@ -143,7 +149,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --help --version daytime discard echo raw probe completions help"
+            opts="-h -V --help --version daytime discard echo raw relay probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +647,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="daytime discard echo raw probe completions help"
+            opts="daytime discard echo raw relay probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,6 +856,20 @@ _netkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        netkit__subcmd__help__subcmd__relay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         netkit__subcmd__probe)
             opts="-u -4 -6 -w -q -h -V --udp --wait --banner --json --quiet --trace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -918,6 +938,72 @@ _netkit() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__relay)
+            opts="-p -w -4 -6 -q -v -h -V --port --idle-timeout --wait --dump --dump-format --bind --backlog --max-connections --max-per-source --threads --quiet --verbose --tcp --udp --udp-rate --inetd --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dump-format)
+                    COMPREPLY=($(compgen -W "hex text" -- "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --udp-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -15,5 +15,7 @@ mod general;
 mod probe;
 #[path = "cli/raw.rs"]
 mod raw;
+#[path = "cli/relay.rs"]
+mod relay;
 #[path = "cli/udp.rs"]
 mod udp;

@@ -6,6 +6,7 @@ mod discard;
 mod echo;
 mod probe;
 mod raw;
+mod relay;
 mod server;
 
 pub use server::GRACE;
@@ -44,6 +45,7 @@ pub fn run(command: Command) -> Result<()> {
             action: DiscardCommand::Serve(args),
         } => discard::serve(args),
         Command::Raw(args) => raw::run(args),
+        Command::Relay(args) => relay::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Completions(args) => completions::run(args),
     }

@@ -3,3 +3,4 @@
 pub mod daytime;
 pub mod discard;
 pub mod echo;
+pub mod relay;
