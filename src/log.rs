@@ -111,20 +111,34 @@ fn write_lines(rx: Receiver<Message>) {
                 text.clear();
                 dump_dropped(&mut text, &mut stderr);
                 (record.render)(&mut text);
-                // a dump that cannot be written (a full disk) is not worth stopping for
-                let _ = match DUMP_FILE.get() {
-                    Some(mut file) => file.write_all(text.as_bytes()),
-                    None => stderr.write_all(text.as_bytes()),
-                };
+                write_dump(&text, &mut stderr);
                 DUMP_QUEUED.fetch_sub(record.size, Ordering::Relaxed);
                 // the queue's memory goes back once it is drained, not at the largest burst
                 if text.capacity() > 1 << 20 {
                     text = String::new();
                 }
             }
-            Message::Flush(done) => drop(done.send(())),
+            Message::Flush(done) => {
+                // records dropped at the very end are owned up to too
+                text.clear();
+                dump_dropped(&mut text, &mut stderr);
+                write_dump(&text, &mut stderr);
+                let _ = done.send(());
+            }
         }
     }
+}
+
+/// Writes dump text to the dump's file or stderr; a dump that cannot be written (a full disk)
+/// is not worth stopping a relay for.
+fn write_dump(text: &str, stderr: &mut std::io::Stderr) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = match DUMP_FILE.get() {
+        Some(mut file) => file.write_all(text.as_bytes()),
+        None => stderr.write_all(text.as_bytes()),
+    };
 }
 
 /// Marks the place in the dump where records were dropped, and says so in the log too.
@@ -182,10 +196,7 @@ pub fn dump(size: usize, render: impl FnOnce(&mut String) + Send + 'static) {
         DUMP_QUEUED.fetch_sub(size, Ordering::Relaxed);
         let mut text = String::new();
         (record.render)(&mut text);
-        let _ = match DUMP_FILE.get() {
-            Some(mut file) => file.write_all(text.as_bytes()),
-            None => std::io::stderr().write_all(text.as_bytes()),
-        };
+        write_dump(&text, &mut std::io::stderr());
     }
 }
 

@@ -240,6 +240,19 @@ fn an_unreachable_target_closes_the_client_with_one_warning_and_the_relay_serves
     assert_eq!(common::read_all(&mut next), b"up now");
 }
 
+#[test]
+fn a_target_that_does_not_answer_is_given_up_after_the_wait() {
+    let (_listener, _fillers, port) = common::blackhole();
+    let mut server = relay(port, &["-w", "0.5"]);
+    let mut client = connect(&server);
+    assert_eq!(common::wait_closed(&mut client, LONG), Closed::Fin);
+    let me = client.local_addr().unwrap();
+    line(
+        &mut server,
+        &format!("WARN relay: cannot connect {me} to 127.0.0.1:{port}: timed out"),
+    );
+}
+
 /// Sends 50 MiB from `from` on a thread, counting what the kernel took; returns once the
 /// writes have stalled (back-pressure reached the sender), with the count so far.
 fn push_until_stalled(

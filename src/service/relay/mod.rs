@@ -13,20 +13,16 @@ use mio::net::TcpStream;
 
 use crate::net::forward::{Direction, Failure, Progress, Seen};
 use crate::net::hexdump;
-use crate::net::serve::{Flow, Output, Pair, Service, Session, Wake};
+use crate::net::serve::{Flow, Output, Pair, Readiness, Service, Session, Wake};
 use crate::net::socket;
-use crate::{info, log, warn};
+use crate::{info, warn};
+
+mod dump;
+
+pub use dump::DumpFormat;
+use dump::{dump_line, record};
 
 const NAME: &str = "relay";
-
-/// How `--dump` shows a chunk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DumpFormat {
-    /// `hexdump -C` lines.
-    Hex,
-    /// The bytes as text, the unprintable escaped.
-    Text,
-}
 
 /// What every connection of a relay shares.
 #[derive(Debug)]
@@ -113,21 +109,15 @@ impl Session for Relaying {
                 return self.failed(pair, Failure::Source(err), true);
             }
         }
-        let client = wake.client;
-        self.up.readable |= client.readable || client.read_closed || client.error;
-        self.up.to_end |= client.read_closed || client.error;
-        self.down.writable |= client.writable;
+        note(wake.client, &mut self.up, &mut self.down);
         if !self.connected {
             if let Some(flow) = self.connect(pair, wake) {
                 return flow;
             }
         }
         // the event that says connected may also carry the target's first bytes and its FIN
-        let target = wake.second;
-        self.down.readable |= target.readable || target.read_closed || target.error;
-        self.down.to_end |= target.read_closed || target.error;
-        self.up.writable |= target.writable;
-        if let Some(upstream) = self.upstream.as_ref().filter(|_| target.error) {
+        note(wake.second, &mut self.down, &mut self.up);
+        if let Some(upstream) = self.upstream.as_ref().filter(|_| wake.second.error) {
             if let Ok(Some(err)) = upstream.take_error() {
                 return self.failed(pair, Failure::Source(err), false);
             }
@@ -303,6 +293,14 @@ impl Relaying {
     }
 }
 
+/// Takes in what an event on one side's socket said: something to read (bytes, a FIN, an
+/// error) for the direction `from` it, room for the direction `to` it.
+fn note(event: Readiness, from: &mut Direction, to: &mut Direction) {
+    from.readable |= event.readable || event.read_closed || event.error;
+    from.to_end |= event.read_closed || event.error;
+    to.writable |= event.writable;
+}
+
 /// `120 bytes`, `5.1 KiB`, `3.0 MiB`: a byte count for the closed line.
 fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
@@ -316,47 +314,6 @@ fn size(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
-}
-
-/// Queues the record of one chunk: `HH:MM:SS.ffffff #3 client > target 17 bytes`, then its
-/// lines; the copy and the rendering are the dump's cost, paid only with `--dump`.
-fn record(id: u64, way: &'static str, format: Option<DumpFormat>, chunk: &[u8]) {
-    let Some(format) = format else {
-        return;
-    };
-    let at = jiff::Timestamp::now();
-    let bytes = chunk.to_vec();
-    log::dump(bytes.len(), move |out| {
-        stamp(at, out);
-        let _ = writeln!(out, " #{id} {way} {}", hexdump::count(bytes.len()));
-        match format {
-            DumpFormat::Hex => hexdump::hexdump_lines(&bytes, out),
-            DumpFormat::Text => hexdump::text_lines(&bytes, out),
-        }
-    });
-}
-
-/// A stamped line of the dump that is not a chunk (a connection opened or closed).
-fn dump_line(line: impl FnOnce(&mut String) + Send + 'static) {
-    let at = jiff::Timestamp::now();
-    log::dump(0, move |out| {
-        stamp(at, out);
-        out.push(' ');
-        line(out);
-    });
-}
-
-/// `HH:MM:SS.ffffff` in local time.
-fn stamp(at: jiff::Timestamp, out: &mut String) {
-    let now = at.to_zoned(jiff::tz::TimeZone::system());
-    let _ = write!(
-        out,
-        "{:02}:{:02}:{:02}.{:06}",
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.subsec_nanosecond() / 1000
-    );
 }
 
 #[cfg(test)]
