@@ -14,7 +14,9 @@
   benchlib.py record TSV ROUND SCENARIO SERVER DIR PORT BUSY0 BUSY1 NOTE
                                          one run's files in DIR -> a TSV row
   benchlib.py skipped TSV ROUND SCENARIO SERVER REASON
-  benchlib.py report TSV MD [NOTE...]    medians/ratios table from the runs
+  benchlib.py report TSV MD REFS [NOTE...]
+                                         medians/ratios table from the runs, ratios
+                                         against the two servers in REFS (a,b)
 
 Bash does the orchestration; this file exists because reading /proc for a
 process tree, rusage of a child and medians are painful and slow in bash.
@@ -331,7 +333,8 @@ def skipped(tsv, rnd, scenario, server, reason):
 
 # ----------------------------------------------------------------- report --
 
-SERVER_ORDER = ["netkit", "c-epoll", "tokio", "xinetd", "socat", "ncat"]
+SERVER_ORDER = ["netkit", "c-epoll", "tokio", "xinetd", "socat", "ncat",
+                "relay-netkit", "relay-haproxy", "relay-socat"]
 
 
 def _server_key(s):
@@ -351,7 +354,11 @@ def _fmt_rate(v):
     return f"{v:,.0f}" if v is not None else "—"
 
 
-def report(tsv, md, notes):
+REF_NAMES = {"c-epoll": "C epoll", "relay-haproxy": "HAProxy", "relay-socat": "socat"}
+
+
+def report(tsv, md, refs, notes):
+    refs = (refs.split(",") + ["", ""])[:2]
     rows = []
     with open(tsv) as f:
         header = f.readline().rstrip("\n").split("\t")
@@ -374,13 +381,14 @@ def report(tsv, md, notes):
         return statistics.median(vals) if vals else None
 
     out = []
-    out.append("| server | scenario | median msgs/s (conns/s; MB/s) | vs C epoll | vs tokio | p99 µs | "
+    names = [REF_NAMES.get(r, r) or "—" for r in refs]
+    out.append(f"| server | scenario | median msgs/s (conns/s; MB/s) | vs {names[0]} | vs {names[1]} | p99 µs | "
                "VmHWM MiB | server CPU s | server CPU µs/op | load-gen CPU s | rounds | notes |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for sc in scen_order:
         servers = sorted({s for (c, s) in groups if c == sc},
                          key=_server_key)
-        ref = {name: med(groups.get((sc, name), []), "metric") for name in ("c-epoll", "tokio")}
+        ref = [med(groups.get((sc, name), []), "metric") for name in refs]
         for sv in servers:
             rs = groups[(sc, sv)]
             ok = [r for r in rs if r.get("status") == "ok"]
@@ -420,9 +428,9 @@ def report(tsv, md, notes):
                 vc = vt = "—"
                 # For the idle test the interesting ratio is memory, not rate.
                 if hwm:
-                    rh = {n: med(groups.get((sc, n), []), "hwm_kib") for n in ("c-epoll", "tokio")}
-                    vc = f"{hwm / rh['c-epoll']:.2f}× mem" if rh["c-epoll"] else "—"
-                    vt = f"{hwm / rh['tokio']:.2f}× mem" if rh["tokio"] else "—"
+                    rh = [med(groups.get((sc, n), []), "hwm_kib") for n in refs]
+                    vc = f"{hwm / rh[0]:.2f}× mem" if rh[0] else "—"
+                    vt = f"{hwm / rh[1]:.2f}× mem" if rh[1] else "—"
             elif sc == "chargen":
                 # no C or tokio chargen: the reference is xinetd's built-in, same run
                 metric = f"{m:,.1f}" if m is not None else "—"
@@ -432,8 +440,8 @@ def report(tsv, md, notes):
                     note.append(f"{m / rx:.2f}× xinetd's built-in chargen")
             else:
                 metric = _fmt_rate(m)
-                vc = f"{m / ref['c-epoll']:.2f}" if m is not None and ref["c-epoll"] else "—"
-                vt = f"{m / ref['tokio']:.2f}" if m is not None and ref["tokio"] else "—"
+                vc = f"{m / ref[0]:.2f}" if m is not None and ref[0] else "—"
+                vt = f"{m / ref[1]:.2f}" if m is not None and ref[1] else "—"
             cells = [sv, sc, metric, vc, vt,
                      f"{p99:,.0f}" if p99 is not None else "—",
                      f"{hwm / 1024:.1f}" if hwm is not None else "—",
@@ -494,7 +502,7 @@ def main():
     elif cmd == "skipped":
         skipped(*a[1:6])
     elif cmd == "report":
-        report(a[1], a[2], a[3:])
+        report(a[1], a[2], a[3], a[4:])
     else:
         print(__doc__)
         sys.exit(2)

@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('time', 'time', [CompletionResultType]::ParameterValue, 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -428,6 +429,35 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'netkit;relay' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port number or service name to listen on (a relay has no well-known port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port number or service name to listen on (a relay has no well-known port)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after SECS seconds without traffic either way (0: never)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up connecting to the target after SECS seconds, all its addresses together (0: the system''s own limit)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up connecting to the target after SECS seconds, all its addresses together (0: the system''s own limit)')
+            [CompletionResult]::new('--dump', '--dump', [CompletionResultType]::ParameterName, 'Write every chunk of both directions to FILE, or to stderr without =FILE (or with --dump=-)')
+            [CompletionResult]::new('--dump-format', '--dump-format', [CompletionResultType]::ParameterName, 'How --dump shows the bytes: hex (hexdump -C lines) or text (escaped)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of the queue of connections waiting to be accepted (capped by the OS)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many open ones')
+            [CompletionResult]::new('--max-per-source', '--max-per-source', [CompletionResultType]::ParameterName, 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Event loops (threads) serving connections [default: one per core but one, at least 1]')
+            [CompletionResult]::new('--udp-rate', '--udp-rate', [CompletionResultType]::ParameterName, 'UDP replies allowed per source address per second')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use the target''s IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use the target''s IPv6 addresses only')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also log debug events')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (the default unless --udp is given)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (together with --tcp for both on the same port)')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'netkit;probe' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass')
@@ -469,6 +499,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('time', 'time', [CompletionResultType]::ParameterValue, 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process')
             [CompletionResult]::new('raw', 'raw', [CompletionResultType]::ParameterValue, 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check which ports are open, or wait until they are: connect and close at once, like nc -z')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -533,6 +564,9 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;help;raw;probe' {
+            break
+        }
+        'netkit;help;relay' {
             break
         }
         'netkit;help;probe' {

@@ -40,6 +40,9 @@ _netkit() {
             netkit,raw)
                 cmd="netkit__subcmd__raw"
                 ;;
+            netkit,relay)
+                cmd="netkit__subcmd__relay"
+                ;;
             netkit,serve)
                 cmd="netkit__subcmd__serve"
                 ;;
@@ -136,6 +139,9 @@ _netkit() {
             netkit__subcmd__help,raw)
                 cmd="netkit__subcmd__help__subcmd__raw"
                 ;;
+            netkit__subcmd__help,relay)
+                cmd="netkit__subcmd__help__subcmd__relay"
+                ;;
             netkit__subcmd__help,serve)
                 cmd="netkit__subcmd__help__subcmd__serve"
                 ;;
@@ -200,7 +206,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --help --version daytime discard echo chargen time serve raw probe completions help"
+            opts="-h -V --help --version daytime discard echo chargen time serve raw relay probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -924,7 +930,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="daytime discard echo chargen time serve raw probe completions help"
+            opts="daytime discard echo chargen time serve raw relay probe completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1150,6 +1156,20 @@ _netkit() {
         netkit__subcmd__help__subcmd__raw__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__relay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1573,6 +1593,107 @@ _netkit() {
                     ;;
                 --starttls)
                     COMPREPLY=($(compgen -W "smtp imap pop3 ftp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__relay)
+            opts="-p -w -4 -6 -q -v -h -V --port --idle-timeout --wait --dump --dump-format --bind --backlog --max-connections --max-per-source --threads --quiet --verbose --tcp --udp --udp-rate --inetd --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -W "echo discard daytime chargen ftp ssh telnet smtp time domain http pop3 ntp imap imap2 https submission imaps pop3s" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "echo discard daytime chargen ftp ssh telnet smtp time domain http pop3 ntp imap imap2 https submission imaps pop3s" -- "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --dump)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --dump-format)
+                    COMPREPLY=($(compgen -W "ctime rfc2822 rfc3339 nist" -- "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --max-per-source)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --udp-rate)
+                    COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi

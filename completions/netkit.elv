@@ -29,6 +29,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand time 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
             cand serve 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process'
             cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
+            cand relay 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -388,6 +389,34 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'netkit;relay'= {
+            cand -p 'Port number or service name to listen on (a relay has no well-known port)'
+            cand --port 'Port number or service name to listen on (a relay has no well-known port)'
+            cand --idle-timeout 'Close a connection after SECS seconds without traffic either way (0: never)'
+            cand -w 'Give up connecting to the target after SECS seconds, all its addresses together (0: the system''s own limit)'
+            cand --wait 'Give up connecting to the target after SECS seconds, all its addresses together (0: the system''s own limit)'
+            cand --dump 'Write every chunk of both directions to FILE, or to stderr without =FILE (or with --dump=-)'
+            cand --dump-format 'How --dump shows the bytes: hex (hexdump -C lines) or text (escaped)'
+            cand --bind 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]'
+            cand --backlog 'Length of the queue of connections waiting to be accepted (capped by the OS)'
+            cand --max-connections 'Close new connections at once beyond this many open ones'
+            cand --max-per-source 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)'
+            cand --threads 'Event loops (threads) serving connections [default: one per core but one, at least 1]'
+            cand --udp-rate 'UDP replies allowed per source address per second'
+            cand -4 'Use the target''s IPv4 addresses only'
+            cand -6 'Use the target''s IPv6 addresses only'
+            cand -q 'Log only warnings and errors'
+            cand --quiet 'Log only warnings and errors'
+            cand -v 'Also log debug events'
+            cand --verbose 'Also log debug events'
+            cand --tcp 'Serve TCP (the default unless --udp is given)'
+            cand --udp 'Serve UDP (together with --tcp for both on the same port)'
+            cand --inetd 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'netkit;probe'= {
             cand -w 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]'
             cand --wait 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass'
@@ -427,6 +456,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand time 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
             cand serve 'Serve several of inetd''s internal services (echo, discard, daytime, chargen, time) from one process'
             cand raw 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
+            cand relay 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection'
             cand probe 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -474,6 +504,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand probe 'Probe ports instead of talking (the nc spelling of netkit probe): raw -z HOST PORT...'
         }
         &'netkit;help;raw;probe'= {
+        }
+        &'netkit;help;relay'= {
         }
         &'netkit;help;probe'= {
         }

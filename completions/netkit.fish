@@ -33,6 +33,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "chargen" -d 'Characte
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "time" -d 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "serve" -d 'Serve several of inetd\'s internal services (echo, discard, daytime, chargen, time) from one process'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "relay" -d 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -363,6 +364,47 @@ complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subco
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -l insecure -d 'Do not check the server\'s certificate at all (a warning says so)'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s p -l port -d 'Port number or service name to listen on (a relay has no well-known port)' -r -f -a "echo\t''
+discard\t''
+daytime\t''
+chargen\t''
+ftp\t''
+ssh\t''
+telnet\t''
+smtp\t''
+time\t''
+domain\t''
+http\t''
+pop3\t''
+ntp\t''
+imap\t''
+imap2\t''
+https\t''
+submission\t''
+imaps\t''
+pop3s\t''"
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l idle-timeout -d 'Close a connection after SECS seconds without traffic either way (0: never)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s w -l wait -d 'Give up connecting to the target after SECS seconds, all its addresses together (0: the system\'s own limit)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l dump -d 'Write every chunk of both directions to FILE, or to stderr without =FILE (or with --dump=-)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l dump-format -d 'How --dump shows the bytes: hex (hexdump -C lines) or text (escaped)' -r -f -a "ctime\t''
+rfc2822\t''
+rfc3339\t''
+nist\t''"
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l bind -d 'Address to listen on [default: :: (IPv4 and IPv6), or 0.0.0.0 without IPv6]' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l backlog -d 'Length of the queue of connections waiting to be accepted (capped by the OS)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l max-connections -d 'Close new connections at once beyond this many open ones' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l max-per-source -d 'Close new connections at once beyond this many from one client address (0: no limit; set one on a server that faces strangers)' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l threads -d 'Event loops (threads) serving connections [default: one per core but one, at least 1]' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l udp-rate -d 'UDP replies allowed per source address per second' -r -f
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s 4 -d 'Use the target\'s IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s 6 -d 'Use the target\'s IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s q -l quiet -d 'Log only warnings and errors'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s v -l verbose -d 'Also log debug events'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l tcp -d 'Serve TCP (the default unless --udp is given)'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l udp -d 'Serve UDP (together with --tcp for both on the same port)'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -l inetd -d 'Serve one connection on stdin/stdout, as started by inetd or xinetd; with --udp (a `wait` service), answer datagrams on the socket in stdin until 10 s pass without one'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand relay" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s w -d 'Give each attempt SECS seconds to be answered (a port that is silent that long is filtered) and, with --banner, as long again to send its first line [default: 2]' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -l wait -d 'Try again, backing off from 100 ms to 1 s, until every port is open or SECS pass' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -l sni -d 'Send NAME as SNI and check the certificate against it [default: HOST; no SNI for an IP address]' -r -f
@@ -387,16 +429,17 @@ complete -c netkit -n "__fish_netkit_using_subcommand probe" -s h -l help -d 'Pr
 complete -c netkit -n "__fish_netkit_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c netkit -n "__fish_netkit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "chargen" -d 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "time" -d 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "serve" -d 'Serve several of inetd\'s internal services (echo, discard, daytime, chargen, time) from one process'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "daytime" -d 'Daytime protocol (RFC 867): serve the time as one line, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "discard" -d 'Discard protocol (RFC 863): a server that reads everything and answers nothing'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "echo" -d 'Echo protocol (RFC 862): serve, send messages, or measure an echo server'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "chargen" -d 'Character generator (RFC 864): a server that sends lines of text for as long as the client reads'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "time" -d 'Time protocol (RFC 868): serve the time as four bytes, or ask a server for it'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "serve" -d 'Serve several of inetd\'s internal services (echo, discard, daytime, chargen, time) from one process'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "raw" -d 'Talk to any TCP, UDP or Unix-socket service by hand or from a script, like telnet or nc'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "relay" -d 'Forward every connection to another host and port, and show what goes through if asked: socat TCP-LISTEN:P,fork TCP:HOST:PORT (with -v) without a process per connection'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "probe" -d 'Check which ports are open, or wait until they are: connect and close at once, like nc -z'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from daytime discard echo chargen time serve raw relay probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "serve" -d 'Serve the current time: one line to each client, then close'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from daytime" -f -a "get" -d 'Ask a daytime server for the time and print its answer'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and __fish_seen_subcommand_from discard" -f -a "serve" -d 'Read and drop whatever clients send; send nothing back'

@@ -4,6 +4,10 @@
 # server) and against socat / ncat / xinetd where installed; and netkit's
 # chargen against xinetd's built-in one (MB/s to one reading client).
 #
+# --relay measures port forwarders instead: netkit relay, HAProxy and
+# socat ... fork, each in front of the same C echo server (one backend for
+# the whole run), under the same echo loads.
+#
 # Every server gets the same load, in interleaved rounds (round 1: each
 # server in turn, round 2: again, ...) so slow drift of the machine hits all
 # of them alike; the table reports medians and ratios against the two
@@ -34,6 +38,14 @@ IDLE_CONNS=${IDLE_CONNS:-10000}
 # (1 s, 2 s, 4 s, ...): setup alone took ~45 s per run, which would double the
 # default wall time. SKIP_PAIRS= (empty) puts them back.
 SKIP_PAIRS=${SKIP_PAIRS-ncat:echo-500x64,ncat:echo-500x4096}
+# The servers the ratio columns compare against (the first two found).
+REFS=${REFS:-c-epoll,tokio}
+# --pin: the server under test on CPU 0, load generator (and a relay's
+# backend) on CPU 1, so their CPU does not mix; PIN_SERVER / PIN_LOAD set
+# the CPU lists.
+PIN=${PIN:-0}
+PIN_SERVER=${PIN_SERVER:-0}
+PIN_LOAD=${PIN_LOAD:-1}
 IDLE_HOLD=${IDLE_HOLD:-2}
 NETKIT_BIN=${NETKIT_BIN:-$ROOT/target/release/netkit}
 # netkit's own limits (1024 connections, 64 per source address) protect a
@@ -66,8 +78,16 @@ usage: scripts/bench.sh [options]
   --duration SECS     load duration of each run (default $DURATION)
   --scenarios LIST    comma list from: echo-CONNSxBYTES (e.g. echo-50x64),
                       daytime, idle, chargen   (default $SCENARIOS)
-  --servers LIST      comma list from: netkit,c-epoll,tokio,xinetd,socat,ncat;
+  --servers LIST      comma list from: netkit,c-epoll,tokio,xinetd,socat,ncat,
+                      relay-netkit,relay-haproxy,relay-socat;
                       netkit-N is netkit with --threads N
+  --relay             the relays, each in front of one C echo server:
+                      --servers relay-netkit,relay-haproxy,relay-socat
+                      --scenarios echo-50x64,echo-50x4096,echo-500x64
+                      and ratios against HAProxy and socat
+  --refs LIST         the two servers the ratio columns compare against
+                      (default $REFS)
+  --pin               server on CPU $PIN_SERVER, load generator on CPU $PIN_LOAD (taskset)
   --idle-servers LIST servers that get the idle test (default $IDLE_SERVERS)
   --idle-conns N      connections held by the idle test (default $IDLE_CONNS)
   --skip LIST         server:scenario pairs to leave out
@@ -94,6 +114,12 @@ while (($#)); do
     --idle-servers) IDLE_SERVERS=$2; shift ;;
     --idle-conns) IDLE_CONNS=$2; shift ;;
     --skip) SKIP_PAIRS=$2; shift ;;
+    --relay)
+      SERVERS=relay-netkit,relay-haproxy,relay-socat
+      SCENARIOS=echo-50x64,echo-50x4096,echo-500x64
+      REFS=relay-haproxy,relay-socat ;;
+    --refs) REFS=$2; shift ;;
+    --pin) PIN=1 ;;
     --quick) ROUNDS=1; DURATION=2; IDLE_CONNS=2000; IDLE_HOLD=1 ;;
     --no-build) BUILD=0 ;;
     --no-netkit-build) BUILD_NETKIT=0 ;;
@@ -120,7 +146,7 @@ report() { # RUN_DIR: table on stdout, in $RESULTS and in RUN_DIR/results.md
   local dir=$1 notes=()
   [[ -f $dir/notes.txt ]] && mapfile -t notes <"$dir/notes.txt"
   mkdir -p "$(dirname "$RESULTS")"
-  "$PY" "$LIB" report "$dir/runs.tsv" "$RESULTS" "${notes[@]}"
+  "$PY" "$LIB" report "$dir/runs.tsv" "$RESULTS" "$REFS" "${notes[@]}"
   [[ $RESULTS -ef $dir/results.md ]] || cp "$RESULTS" "$dir/results.md"
   log "(written to $RESULTS)"
 }
@@ -215,7 +241,8 @@ cleanup() {
   [[ -n $CLIENT_PID ]] && stop_pid "$CLIENT_PID"
   [[ -n $SAMPLER_PID ]] && stop_pid "$SAMPLER_PID"
   [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID"
-  CLIENT_PID="" SAMPLER_PID="" SERVER_PID=""
+  [[ -n $BACKEND_PID ]] && stop_pid "$BACKEND_PID"
+  CLIENT_PID="" SAMPLER_PID="" SERVER_PID="" BACKEND_PID=""
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
@@ -224,6 +251,16 @@ find_tool() { # NAME -> path, also looking in sbin dirs that a non-login PATH la
   command -v "$1" 2>/dev/null || { [[ -x /usr/sbin/$1 ]] && echo "/usr/sbin/$1"; } || true
 }
 SOCAT=$(find_tool socat)
+HAPROXY=$(find_tool haproxy)
+SERVER_PREFIX=() LOAD_PREFIX=()
+if ((PIN)); then
+  command -v taskset >/dev/null || die "--pin needs taskset (util-linux)"
+  SERVER_PREFIX=(taskset -c "$PIN_SERVER") LOAD_PREFIX=(taskset -c "$PIN_LOAD")
+fi
+
+# The relays' target: one C echo server for the whole run, started below
+# when a relay is measured.
+BACKEND_PORT="" BACKEND_PID=""
 NCAT=$(find_tool ncat)
 XINETD=$(find_tool xinetd)
 
@@ -292,7 +329,49 @@ service $mode
 }
 EOF
       CMD=("$XINETD" -dontfork -pidfile "$dir/xinetd.pid" -filelog "$dir/xinetd.log" -f "$dir/xinetd.conf") ;;
+    relay-*)
+      [[ $mode == echo ]] || { SKIP_REASON="relays are measured with echo loads"; return 1; }
+      [[ -n $BACKEND_PORT ]] || { SKIP_REASON="no C echo server to relay to"; return 1; }
+      relay_cmd "${name#relay-}" "$port" "$dir" || return 1 ;;
     *) SKIP_REASON="unknown server"; return 1 ;;
+  esac
+}
+
+# relay_cmd KIND PORT DIR -> sets CMD: a forwarder from PORT to the backend,
+# one event loop (thread) for the event-loop ones.
+relay_cmd() {
+  local kind=$1 port=$2 dir=$3
+  case $kind in
+    netkit)
+      ((NETKIT_BUILD_FAILED == 0)) || { SKIP_REASON="netkit did not build"; return 1; }
+      [[ -x $NETKIT_BIN ]] || { SKIP_REASON="no netkit binary at $NETKIT_BIN"; return 1; }
+      # shellcheck disable=SC2206  # intentional word splitting
+      CMD=("$NETKIT_BIN" relay 127.0.0.1 "$BACKEND_PORT" --bind 127.0.0.1 --port "$port" -q --threads 1 $NETKIT_LIMIT_ARGS) ;;
+    haproxy)
+      [[ -n $HAPROXY ]] || { SKIP_REASON="haproxy not installed"; return 1; }
+      # HAProxy wants two descriptors per connection and refuses to start
+      # when maxconn does not fit in the descriptor limit. Default buffers,
+      # no splice: what the package gives.
+      local maxconn=$((($(ulimit -n) - 200) / 2))
+      ((maxconn > 20000)) && maxconn=20000
+      cat >"$dir/haproxy.cfg" <<EOF
+global
+	nbthread 1
+	maxconn $maxconn
+defaults
+	mode tcp
+	timeout connect 10s
+	timeout client 300s
+	timeout server 300s
+listen relay
+	bind 127.0.0.1:$port backlog 4096
+	server echo 127.0.0.1:$BACKEND_PORT
+EOF
+      CMD=("$HAPROXY" -db -f "$dir/haproxy.cfg") ;;
+    socat)
+      [[ -n $SOCAT ]] || { SKIP_REASON="socat not installed"; return 1; }
+      CMD=("$SOCAT" "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork,backlog=4096" "TCP:127.0.0.1:$BACKEND_PORT") ;;
+    *) SKIP_REASON="unknown relay"; return 1 ;;
   esac
 }
 
@@ -338,7 +417,7 @@ run_one() {
     if ! server_cmd "$sv" "$mode" "$port" "$dir"; then
       break
     fi
-    "${CMD[@]}" </dev/null >"$dir/server.log" 2>&1 &
+    "${SERVER_PREFIX[@]}" "${CMD[@]}" </dev/null >"$dir/server.log" 2>&1 &
     SERVER_PID=$!
     if wait_ready "$SERVER_PID" "$port"; then
       started=1
@@ -391,7 +470,7 @@ run_one() {
   # In the background + wait, so a TERM/INT to this script is handled at
   # once (bash defers traps while a foreground child runs) and the cleanup
   # can stop the load generator too.
-  "$PY" "$LIB" run "$limit" "$dir/client-rusage.json" -- "${cmd[@]}" \
+  "$PY" "$LIB" run "$limit" "$dir/client-rusage.json" -- "${LOAD_PREFIX[@]}" "${cmd[@]}" \
     >"$dir/client.json" 2>"$dir/client.err" &
   CLIENT_PID=$!
   wait "$CLIENT_PID" || rc=$?
@@ -449,6 +528,21 @@ fi
 
 in_list() { local x=$1; shift; local y; for y in "$@"; do [[ $x == "$y" ]] && return 0; done; return 1; }
 
+# One C echo server behind every relay, for the whole run.
+for sv in "${SV_LIST[@]}"; do
+  [[ $sv == relay-* ]] || continue
+  if [[ -x $TARGET/c-epoll-echo ]]; then
+    BACKEND_PORT=$("$PY" "$LIB" port)
+    "${LOAD_PREFIX[@]}" "$TARGET/c-epoll-echo" echo "$BACKEND_PORT" </dev/null >"$RUN_DIR/backend.log" 2>&1 &
+    BACKEND_PID=$!
+    wait_ready "$BACKEND_PID" "$BACKEND_PORT" || die "the relays' C echo server did not start (see $RUN_DIR/backend.log)"
+    log "== relays forward to the C echo server on 127.0.0.1:$BACKEND_PORT"
+  else
+    log "warning: no C echo server built; the relays will be skipped"
+  fi
+  break
+done
+
 # A busy machine (a compile, another benchmark) skews everything: say so.
 b0=$("$PY" "$LIB" machine); sleep 1; b1=$("$PY" "$LIB" machine)
 PRE_BUSY=$(awk -v a="${b0%% *}" -v b="${b1%% *}" -v n="$(nproc)" 'BEGIN{printf "%.0f", (b-a)*100/n}')
@@ -464,6 +558,14 @@ fi
   echo "Server and load generator share the same $(nproc) cores: every number is a server+client figure, and a fast server is capped by the client's own CPU (compare the two CPU columns with $(nproc) × ${DURATION} s)."
   echo "Echo load generator: \`$NETKIT_BENCH_CLIENT\`; daytime/idle: \`daytime-load\` ($DAYTIME_LOAD_ARGS; idle: $IDLE_CONNS connections held ${IDLE_HOLD} s, then one 64-byte echo each); chargen: \`daytime-load chargen\`, one connection read with a 1 MiB buffer for ${DURATION} s (MB/s; CPU µs/op is per MB)."
   echo "VmHWM: peak RSS from /proc/PID/status; for forking servers the sum over the live process tree at its sampled peak (shared pages are counted once per process, so it overstates real use; PSS in the notes does not). CPU: utime+stime of the server incl. reaped children."
+  if [[ -n $BACKEND_PORT ]]; then
+    echo "Relays (relay-*) forward to one C epoll echo server, the same for every run; their CPU and memory are the relay's alone. netkit relay runs with --threads 1, HAProxy with nbthread 1 (default buffers, no splice), socat forks a process per connection."
+  fi
+  if ((PIN)); then
+    also=""
+    [[ -n $BACKEND_PORT ]] && also=" and the backend of the relays"
+    echo "Pinned: the server under test on CPU $PIN_SERVER, the load generator$also on CPU $PIN_LOAD."
+  fi
   echo "Machine busy ${PRE_BUSY}% just before the benchmark. Raw runs: $TSV"
 } >"$RUN_DIR/notes.txt"
 

@@ -196,6 +196,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "a TLS server with a certificate made for the run",
     ),
     (
+        "netkit-relay",
+        "netkit relay example.org 80 --port 8080 --dump --dump-format text",
+        "forward port 8080 to example.org:80 and show what goes through as text",
+    ),
+    (
         "netkit-probe",
         "netkit probe 127.0.0.1 ssh 80 8000-8002",
         "which of these ports are open, one line each",

@@ -3,10 +3,13 @@
 //! Lines go through a bounded queue to a thread of their own that writes them, so an event
 //! loop never waits on stderr: a terminal scrolled back, a pipe nobody drains, a slow disk.
 //! When the queue is full, lines are dropped and counted, and the count is written next.
+//!
+//! The same thread writes `relay --dump`'s records, to stderr among the lines or to a file of
+//! their own, each in one write: a slow dump file holds back the writer, never a loop.
 
 use std::fmt::Arguments;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -47,13 +50,29 @@ const QUEUE: usize = 4096;
 /// How long `flush` waits for a writer that stderr has stalled.
 const FLUSH_WAIT: Duration = Duration::from_secs(1);
 
+/// Traffic waiting in dump records, at most: beyond it, records are dropped and counted.
+pub const DUMP_QUEUE: usize = 8 << 20;
+
 enum Message {
     Line(String),
+    Dump(Record),
     Flush(SyncSender<()>),
+}
+
+/// One dump record: `size` bytes of traffic, rendered to text by the writer thread.
+struct Record {
+    size: usize,
+    render: Box<dyn FnOnce(&mut String) + Send>,
 }
 
 static QUEUE_TX: OnceLock<Option<SyncSender<Message>>> = OnceLock::new();
 static DROPPED: AtomicU64 = AtomicU64::new(0);
+static DUMP_FILE: OnceLock<std::fs::File> = OnceLock::new();
+/// Traffic in the dump records queued and not yet written.
+static DUMP_QUEUED: AtomicUsize = AtomicUsize::new(0);
+/// Records dropped since the writer last said so, and their traffic.
+static DUMP_DROPPED: AtomicU64 = AtomicU64::new(0);
+static DUMP_DROPPED_BYTES: AtomicU64 = AtomicU64::new(0);
 
 fn queue() -> Option<&'static SyncSender<Message>> {
     QUEUE_TX
@@ -82,13 +101,102 @@ fn write_lines(rx: Receiver<Message>) {
             let _ = stderr.write_all(note.as_bytes());
         }
     };
+    let mut text = String::new();
     for message in rx {
         report_dropped(&mut stderr);
         match message {
             // stderr gone (a closed terminal): nothing better to do than go on serving
             Message::Line(line) => drop(stderr.write_all(line.as_bytes())),
-            Message::Flush(done) => drop(done.send(())),
+            Message::Dump(record) => {
+                text.clear();
+                dump_dropped(&mut text, &mut stderr);
+                (record.render)(&mut text);
+                write_dump(&text, &mut stderr);
+                DUMP_QUEUED.fetch_sub(record.size, Ordering::Relaxed);
+                // the queue's memory goes back once it is drained, not at the largest burst
+                if text.capacity() > 1 << 20 {
+                    text = String::new();
+                }
+            }
+            Message::Flush(done) => {
+                // records dropped at the very end are owned up to too
+                text.clear();
+                dump_dropped(&mut text, &mut stderr);
+                write_dump(&text, &mut stderr);
+                let _ = done.send(());
+            }
         }
+    }
+}
+
+/// Writes dump text to the dump's file or stderr; a dump that cannot be written (a full disk)
+/// is not worth stopping a relay for.
+fn write_dump(text: &str, stderr: &mut std::io::Stderr) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = match DUMP_FILE.get() {
+        Some(mut file) => file.write_all(text.as_bytes()),
+        None => stderr.write_all(text.as_bytes()),
+    };
+}
+
+/// Marks the place in the dump where records were dropped, and says so in the log too.
+fn dump_dropped(text: &mut String, stderr: &mut std::io::Stderr) {
+    let records = DUMP_DROPPED.swap(0, Ordering::Relaxed);
+    if records == 0 {
+        return;
+    }
+    let bytes = DUMP_DROPPED_BYTES.swap(0, Ordering::Relaxed);
+    let what = format!(
+        "{records} dump records ({bytes} bytes of traffic) dropped: the dump was not keeping up"
+    );
+    text.push_str(&format!("-- {what}\n"));
+    if DUMP_FILE.get().is_some() {
+        let note = stamp("WARN", "netkit", format_args!("{what}"));
+        let _ = stderr.write_all(note.as_bytes());
+    }
+}
+
+/// Sends dump records to `file` instead of stderr; the first call wins.
+pub fn dump_to(file: std::fs::File) {
+    let _ = DUMP_FILE.set(file);
+}
+
+/// Queues one dump record of `size` bytes of traffic; `render` writes its text, whole lines,
+/// on the writer thread, and the text is written in one piece. Beyond `DUMP_QUEUE` bytes of
+/// traffic waiting (or a full queue), the record is dropped and counted, and the dump says
+/// so where the gap is.
+pub fn dump(size: usize, render: impl FnOnce(&mut String) + Send + 'static) {
+    let dropped = |size: usize| {
+        DUMP_DROPPED.fetch_add(1, Ordering::Relaxed);
+        DUMP_DROPPED_BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    };
+    if DUMP_QUEUED.fetch_add(size, Ordering::Relaxed) + size > DUMP_QUEUE {
+        DUMP_QUEUED.fetch_sub(size, Ordering::Relaxed);
+        return dropped(size);
+    }
+    let record = Record {
+        size,
+        render: Box::new(render),
+    };
+    let unsent = match queue() {
+        Some(tx) => match tx.try_send(Message::Dump(record)) {
+            Ok(()) => return,
+            Err(TrySendError::Full(_)) => {
+                DUMP_QUEUED.fetch_sub(size, Ordering::Relaxed);
+                return dropped(size);
+            }
+            Err(TrySendError::Disconnected(message)) => message,
+        },
+        None => Message::Dump(record),
+    };
+    // no writer thread: written here, as lines are
+    if let Message::Dump(record) = unsent {
+        DUMP_QUEUED.fetch_sub(size, Ordering::Relaxed);
+        let mut text = String::new();
+        (record.render)(&mut text);
+        write_dump(&text, &mut std::io::stderr());
     }
 }
 

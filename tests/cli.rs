@@ -21,6 +21,8 @@ mod raw;
 mod raw_escape;
 #[path = "cli/raw_transports.rs"]
 mod raw_transports;
+#[path = "cli/relay.rs"]
+mod relay;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/time.rs"]

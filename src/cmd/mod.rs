@@ -7,6 +7,7 @@ mod discard;
 mod echo;
 mod probe;
 pub mod raw;
+mod relay;
 mod serve;
 mod server;
 mod time;
@@ -65,6 +66,7 @@ pub fn run(command: Command) -> Result<()> {
         } => time::get(args),
         Command::Serve(args) => serve::run(args),
         Command::Raw(args) => raw::run(args),
+        Command::Relay(args) => relay::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Completions(args) => completions::run(args),
     }

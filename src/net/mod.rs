@@ -3,6 +3,8 @@
 pub mod addr;
 pub mod bench;
 pub mod copy;
+pub mod forward;
+pub mod hexdump;
 pub mod iface;
 pub mod inetd;
 pub mod listen;

@@ -249,7 +249,28 @@ fn connect_one(
 /// The outer error is a socket that cannot be made (out of descriptors); the inner one a
 /// connect that failed at once (no route), which is the probe's answer.
 pub fn connect_started(addr: SocketAddr) -> io::Result<(mio::net::TcpStream, Option<io::Error>)> {
+    start_connect(nonblocking(addr, Type::STREAM, Protocol::TCP)?, addr)
+}
+
+/// As `connect_started`, for a relay's connection to its target: TCP_NODELAY on, so that
+/// what the client sends is passed on at once, as the client's socket passes the replies.
+pub fn connect_relayed(addr: SocketAddr) -> io::Result<(mio::net::TcpStream, Option<io::Error>)> {
     let socket = nonblocking(addr, Type::STREAM, Protocol::TCP)?;
+    socket.set_tcp_nodelay(true)?;
+    start_connect(socket, addr)
+}
+
+/// Makes closing `stream` send a reset (SO_LINGER 0) rather than a FIN: a relay passing on
+/// the reset of the other side.
+pub fn reset_on_close(stream: &mio::net::TcpStream) {
+    // a socket that cannot take the option is closed as it is
+    let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
+}
+
+fn start_connect(
+    socket: Socket,
+    addr: SocketAddr,
+) -> io::Result<(mio::net::TcpStream, Option<io::Error>)> {
     let failed = match socket.connect(&SockAddr::from(addr)) {
         Ok(()) => None,
         // on loopback the refusal is often in before connect returns: no need to poll for it

@@ -125,34 +125,32 @@ impl Service for Internal {
     }
 }
 
-impl InternalSession {
-    fn inner(&mut self) -> &mut dyn Session {
-        match self {
-            InternalSession::Echo(s) => s,
-            InternalSession::Chargen(s) => s,
-            InternalSession::Plain(s) => s,
+/// Runs `$call` on the inner session, whichever it is (`Session` has an associated constant,
+/// so it cannot be a trait object).
+macro_rules! inner {
+    ($session:expr, $s:ident => $call:expr) => {
+        match $session {
+            InternalSession::Echo($s) => $call,
+            InternalSession::Chargen($s) => $call,
+            InternalSession::Plain($s) => $call,
         }
-    }
+    };
 }
 
 impl Session for InternalSession {
     fn received(&mut self, input: &[u8], out: &mut Output) {
-        self.inner().received(input, out);
+        inner!(self, s => s.received(input, out))
     }
 
     fn wants_room(&self) -> bool {
-        match self {
-            InternalSession::Echo(s) => s.wants_room(),
-            InternalSession::Chargen(s) => s.wants_room(),
-            InternalSession::Plain(s) => s.wants_room(),
-        }
+        inner!(self, s => s.wants_room())
     }
 
     fn writable(&mut self, scratch: &mut [u8], out: &mut Output) {
-        self.inner().writable(scratch, out);
+        inner!(self, s => s.writable(scratch, out))
     }
 
     fn fin(&mut self, out: &mut Output) {
-        self.inner().fin(out);
+        inner!(self, s => s.fin(out))
     }
 }

@@ -5,4 +5,5 @@ pub mod daytime;
 pub mod discard;
 pub mod echo;
 pub mod internal;
+pub mod relay;
 pub mod time;

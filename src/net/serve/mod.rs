@@ -10,16 +10,19 @@
 //! A service is a short file in `src/service/`: its name, a session per connection with a
 //! call for each thing that happens on it (bytes in, room to write, the client's FIN), and the
 //! answer to a datagram. A service with a second socket per connection (relay) keeps that
-//! socket in its session; registering it with the loop under the connection's token, with a
-//! call for its events, is the step that service adds here.
+//! socket in its session and moves the bytes itself (`pair`): the loop watches the second
+//! socket under the connection's second token and calls the session for the events of both.
 
 mod admission;
 pub mod bind;
 mod datagram;
 mod guard;
+mod pair;
 mod service;
 mod tcp;
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io;
 use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
@@ -39,6 +42,7 @@ use admission::Admission;
 
 pub use datagram::answer;
 pub use guard::{Guard, REFLECTORS};
+pub use pair::{Flow, Pair, Readiness, Wake};
 pub(crate) use service::Backlog;
 pub use service::{Output, Service, Session};
 pub use tcp::LINGER;
@@ -65,8 +69,10 @@ pub struct Site<S> {
 
 /// One loop's read buffer: large enough for a burst, allocated once per loop.
 pub const BUF_SIZE: usize = 64 * 1024;
-// tokens: connections below LISTENER_BASE, then listeners, then UDP sockets, then the waker
+// tokens: connections below SECOND_BASE, then their sessions' second sockets (relay's), then
+// listeners, then UDP sockets, then the waker
 const WAKER: Token = Token(usize::MAX);
+const SECOND_BASE: usize = usize::MAX / 4;
 const LISTENER_BASE: usize = usize::MAX / 2;
 const UDP_BASE: usize = usize::MAX / 4 * 3;
 
@@ -248,6 +254,8 @@ struct Loop<'s, S: Service> {
     buf: Box<[u8]>,
     /// Connections that used up their budget with data still waiting.
     again: Vec<usize>,
+    /// Wake-up times paired sessions asked for (empty for the others).
+    timers: BinaryHeap<Reverse<(Instant, usize)>>,
     now: Instant,
     /// When to accept again without a new event: after a full batch (at once), or after
     /// running out of descriptors (shortly).
@@ -270,6 +278,7 @@ impl<'s, S: Service> Loop<'s, S> {
             conns: Slab::new(),
             buf: vec![0; BUF_SIZE].into_boxed_slice(),
             again: Vec::new(),
+            timers: BinaryHeap::new(),
             now: Instant::now(),
             accept_again: None,
             last_accept_warning: None,
@@ -284,6 +293,9 @@ impl<'s, S: Service> Loop<'s, S> {
             let mut wake = next_sweep;
             if !self.again.is_empty() || !self.udp_again.is_empty() {
                 wake = self.now;
+            }
+            if let Some(Reverse((at, _))) = self.timers.peek() {
+                wake = wake.min(*at);
             }
             wake = wake
                 .min(self.accept_again.unwrap_or(wake))
@@ -301,12 +313,21 @@ impl<'s, S: Service> Loop<'s, S> {
                     WAKER => {}
                     Token(t) if t >= UDP_BASE => self.datagrams(t - UDP_BASE),
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
+                    Token(t) if t >= SECOND_BASE => self.paired_event(t - SECOND_BASE, event, true),
+                    Token(t) if S::Session::PAIRED => self.paired_event(t, event, false),
                     // the peer's FIN or an error may sit behind the data: read to the end
                     Token(t) => self.drive(t, event.is_read_closed() || event.is_error()),
                 }
             }
             for token in std::mem::take(&mut self.again) {
-                self.drive(token, true);
+                if S::Session::PAIRED {
+                    self.pump(token, Wake::default());
+                } else {
+                    self.drive(token, true);
+                }
+            }
+            if S::Session::PAIRED {
+                self.wake_due();
             }
             for index in std::mem::take(&mut self.udp_again) {
                 self.datagrams(index);

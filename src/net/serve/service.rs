@@ -5,6 +5,8 @@ use std::io::{self, Write};
 
 use mio::net::TcpStream;
 
+use super::pair::{Flow, Pair, Wake};
+
 /// A protocol served over TCP and UDP. The core does the socket work: accepting, limits,
 /// back-pressure, timeouts, logging; the service says what to send.
 pub trait Service: Send + Sync {
@@ -50,6 +52,26 @@ pub trait Session {
     /// what is owed is written.
     fn fin(&mut self, out: &mut Output) {
         out.close();
+    }
+
+    /// Whether the session keeps a second socket (relay's, to the target) and moves the bytes
+    /// between it and the client itself. The core then never reads or writes the client for
+    /// it (`received`, `writable` and `fin` are not called): it calls `pump` once the client is
+    /// watched, on every event of either socket, and at the wake-up times asked for. Known at
+    /// compile time, so other sessions pay nothing for it.
+    const PAIRED: bool = false;
+    /// Moves what can be moved now, and says whether to wait, come back, or close. Only for a
+    /// session that is `PAIRED`; the default closes.
+    fn pump(&mut self, pair: &mut Pair, wake: Wake) -> Flow {
+        let _ = (pair, wake);
+        Flow::Close("".into())
+    }
+    /// The words between the parentheses of the closed line, for a session that counts its
+    /// own bytes (`why` is the core's reason: idle timeout, server stopping, an error); `None`
+    /// for the core's own, `N bytes in, N bytes out, S s, why`.
+    fn closed(&self, why: &str, secs: f64) -> Option<String> {
+        let _ = (why, secs);
+        None
     }
 }
 

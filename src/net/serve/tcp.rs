@@ -44,6 +44,13 @@ pub(super) struct Conn<T> {
     session: T,
 }
 
+impl<T> Conn<T> {
+    /// The client's socket and address, and the session: what a paired session's call needs.
+    pub(super) fn parts(&mut self) -> (&mut TcpStream, SocketAddr, &mut T) {
+        (&mut self.stream, self.peer, &mut self.session)
+    }
+}
+
 impl<S: Service> Loop<'_, S> {
     /// Accepts a batch from one listener; a loop must not spend a flood on accepting alone.
     pub(super) fn accept(&mut self, index: usize) {
@@ -141,6 +148,9 @@ impl<S: Service> Loop<'_, S> {
             return;
         }
         entry.insert(conn);
+        if S::Session::PAIRED {
+            return self.pump(token, super::Wake::default());
+        }
         // anything already queued is also reported by the registration, FIN included
         self.drive(token, false);
     }
@@ -275,6 +285,10 @@ impl<S: Service> Loop<'_, S> {
     fn finish(&mut self, conn: Conn<S::Session>, why: &str) {
         self.shared.admission.release(conn.peer.ip());
         let secs = self.now.duration_since(conn.since).as_secs_f64();
+        if let Some(words) = conn.session.closed(why, secs) {
+            let name = self.services[conn.service].name();
+            return info!(name, "closed {} ({words})", conn.peer);
+        }
         let comma = if why.is_empty() { "" } else { ", " };
         info!(
             self.services[conn.service].name(),
