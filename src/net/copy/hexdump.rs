@@ -1,8 +1,10 @@
-//! `-x`: every chunk of a conversation as `hexdump -C` lines, under a stamp and a direction.
+//! `-x`: every chunk of a conversation as `hexdump -C` lines (net::hexdump's, as relay's
+//! `--dump`), under a stamp and a direction.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::net::hexdump::{count, hexdump_lines};
 use crate::net::trace;
 
 /// Which way a chunk went.
@@ -14,44 +16,13 @@ pub enum Direction {
     Received,
 }
 
-/// Appends the `hexdump -C` lines of `bytes` to `out`: sixteen bytes a line, the offset
-/// counting from 0, hex in two groups of eight, then the bytes as text between bars (`.` for
-/// anything but printable ASCII). Every line is written, repeats included (`hexdump -Cv`: no
-/// `*`), and there is no closing line with the length; nothing for no bytes.
-pub fn hexdump_lines(bytes: &[u8], out: &mut String) {
-    for (row, line) in bytes.chunks(16).enumerate() {
-        let _ = write!(out, "{:08x}  ", row * 16);
-        for i in 0..16 {
-            match line.get(i) {
-                Some(byte) => {
-                    let _ = write!(out, "{byte:02x} ");
-                }
-                None => out.push_str("   "),
-            }
-            if i == 7 {
-                out.push(' ');
-            }
-        }
-        out.push_str(" |");
-        out.extend(line.iter().map(|&byte| {
-            if byte.is_ascii_graphic() || byte == b' ' {
-                char::from(byte)
-            } else {
-                '.'
-            }
-        }));
-        out.push_str("|\n");
-    }
-}
-
 /// The header of a chunk's record: `HH:MM:SS.ffffff > 12 bytes`.
 pub fn header(stamp: &str, direction: Direction, len: usize, out: &mut String) {
     let mark = match direction {
         Direction::Sent => '>',
         Direction::Received => '<',
     };
-    let unit = if len == 1 { "byte" } else { "bytes" };
-    let _ = writeln!(out, "{stamp} {mark} {len} {unit}");
+    let _ = writeln!(out, "{stamp} {mark} {}", count(len));
 }
 
 /// Where `-x` writes: a file, or stderr (`-x -`), one whole record per write.
