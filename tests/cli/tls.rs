@@ -6,7 +6,7 @@ use std::process::Command;
 use std::thread;
 
 use crate::common::tls::{
-    date, pki, python_server, read_command, s_server, starttls_server, Proc, DAY,
+    date, pki, python_server, read_command, rustls_client, s_server, starttls_server, Proc, DAY,
 };
 use crate::common::{have, netkit, peer};
 
@@ -892,4 +892,49 @@ fn raw_listen_tls_keep_open_survives_a_client_without_tls() {
         raw.stderr()
     );
     client.wait("the client to exit");
+}
+
+/// A client's first bytes that come in the same segment as its Finished are printed at once,
+/// not when more arrives.
+#[test]
+fn raw_listen_tls_prints_data_that_came_with_the_handshake() {
+    let pki = pki();
+    let mut raw = Proc::netkit(&[
+        "raw",
+        "--listen",
+        "0",
+        "--bind",
+        "127.0.0.1",
+        "--tls",
+        "--cert",
+        &pki.cert("leaf"),
+        "--key",
+        &pki.key("leaf"),
+    ]);
+    let (_, port) = listening(&raw);
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut conn = rustls::ClientConnection::new(rustls_client(), name).unwrap();
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(crate::common::tls::LIMIT))
+        .unwrap();
+    for _ in 0..20 {
+        if !conn.is_handshaking() {
+            break;
+        }
+        while conn.wants_write() {
+            conn.write_tls(&mut tcp).unwrap();
+        }
+        assert!(conn.read_tls(&mut tcp).unwrap() > 0, "the server closed");
+        conn.process_new_packets().unwrap();
+    }
+    assert!(!conn.is_handshaking(), "the handshake never ended");
+    // the Finished is queued, not sent: the line goes out with it, in one write
+    conn.writer().write_all(b"with the finished\n").unwrap();
+    while conn.wants_write() {
+        conn.write_tls(&mut tcp).unwrap();
+    }
+    raw.wait_stdout("with the finished\n");
+    drop(tcp);
+    raw.close_stdin();
+    raw.wait("netkit to exit");
 }
