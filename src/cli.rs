@@ -88,7 +88,9 @@ takes any certificate and always warns. --starttls smtp, imap, pop3 or ftp speak
 upgrade first and fails with exit 6 when the server does not offer it. At the end of input, \
 netkit sends close_notify and keeps printing what the server still sends. With --listen, --tls \
 serves --cert and --key, or a certificate made for the run for localhost, 127.0.0.1, ::1, the \
-host name and the bind address, whose SHA-256 fingerprint is printed before the first client.";
+host name and the bind address, whose SHA-256 fingerprint is printed before the first client; \
+each client's handshake must be done within -w SECS (default 10), and with -k a client that \
+runs out of time is one line and the next one is served.";
 
 const DISCARD_NOTES: &str = "\
 Whatever a client sends is read and dropped, and nothing is ever sent back: a sink for testing \

@@ -6,6 +6,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixListener;
 use std::path::Path;
+use std::time::Duration;
 
 use super::{banner, Session};
 use crate::error::{Error, Result};
@@ -18,6 +19,10 @@ const LISTEN_BACKLOG: u32 = 1;
 
 /// With `-k`, the clients that may wait for their turn.
 const KEEP_OPEN_BACKLOG: u32 = 128;
+
+/// How long a client's TLS handshake may take without `-w`: a silent client must not keep
+/// the next one waiting for ever.
+pub const HANDSHAKE_WAIT: Duration = Duration::from_secs(10);
 
 /// `--listen PORT`: TCP, or UDP with `-u`.
 pub(super) fn on_port(session: &mut Session<'_>, port: u16) -> Result<()> {
@@ -90,7 +95,8 @@ impl Listener<'_> {
     }
 
     /// The next client's stream and its name for messages, announced; with `--tls`, once
-    /// its handshake is done.
+    /// its handshake is done, within `-w` (default `HANDSHAKE_WAIT`) and unless a signal
+    /// comes first (`Error::Stopped`).
     fn accept(&self, session: &Session<'_>) -> Result<(Box<dyn Stream>, String), Refused> {
         match self {
             Listener::Tcp(listener, local) => {
@@ -105,10 +111,12 @@ impl Listener<'_> {
                     format_args!("Connection from {} port {}.", peer.ip(), peer.port()),
                 );
                 let peer = peer.to_string();
-                let (args, wait) = (session.args, session.args.client.timeout(None));
+                let args = session.args;
+                let wait = args.client.timeout(Some(HANDSHAKE_WAIT));
+                let stop = session.stop.as_ref().map(Stop::fd);
                 let stream = session
                     .tls
-                    .wrap(stream, &peer, wait, args.quiet, session.trace)
+                    .wrap(stream, &peer, wait, stop, args.quiet, session.trace)
                     .map_err(Refused::Tls)?;
                 Ok((stream, peer))
             }
@@ -143,14 +151,18 @@ enum Refused {
 /// client is still welcome; trouble with stdin, stdout or the dump ends netkit.
 fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
     let keep_open = session.args.keep_open;
+    let stopped = |session: &Session<'_>| {
+        session.trace.step("signal received: no more clients");
+        Ok(())
+    };
     loop {
         let waited = listen::wait_readable(listener.as_fd(), session.stop.as_ref());
         if !waited.map_err(|e| Error::io("cannot wait for a client", e))? {
-            session.trace.step("signal received: no more clients");
-            return Ok(());
+            return stopped(session);
         }
         let (stream, peer) = match listener.accept(session) {
             Ok(accepted) => accepted,
+            Err(Refused::Tls(Error::Stopped)) => return stopped(session),
             // a client that gave up while it waited for its turn
             Err(Refused::Accept(err))
                 if keep_open && err.kind() == io::ErrorKind::ConnectionAborted =>

@@ -183,7 +183,10 @@ fn dial(
                     addr::host_port(host, port)
                 }
             };
-            Ok((tls.wrap(stream, &peer, wait, args.quiet, *trace)?, peer))
+            Ok((
+                tls.wrap(stream, &peer, wait, None, args.quiet, *trace)?,
+                peer,
+            ))
         }
     }
 }

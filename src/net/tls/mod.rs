@@ -15,6 +15,7 @@ pub mod verify;
 
 use std::io;
 use std::net::TcpStream;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use rustls::{ClientConnection, Connection, ServerConnection};
@@ -25,6 +26,7 @@ pub use stream::{failure, Session, TlsStream};
 use verify::Peer;
 
 use crate::error::{Error, Result};
+use crate::net::copy::poll::{self, Watch};
 use crate::net::trace::Trace;
 
 impl Client {
@@ -94,11 +96,14 @@ impl Client {
 
 impl Server {
     /// The server side of the handshake on an accepted connection; `addr` is the client's.
+    /// `wait` bounds the whole handshake (a timeout is exit 5), and `stop` (a listener's
+    /// signals) ends it early: `Error::Stopped` once it is readable.
     pub fn accept(
         &self,
         mut tcp: TcpStream,
         addr: &str,
         wait: Option<Duration>,
+        stop: Option<BorrowedFd<'_>>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
         let deadline = wait.map(|wait| Instant::now() + wait);
@@ -110,16 +115,57 @@ impl Server {
             .map_err(|e| failed(verify::words(&e, Peer::Client, false)))?;
         trace.step("TLS: waiting for the ClientHello");
         let mut handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
-        finish(&mut handshake, &mut tcp, deadline).map_err(|err| {
+        let finished = finish_unless(&mut handshake, &mut tcp, deadline, stop).map_err(|err| {
             match err.reason(Peer::Client, None) {
                 Ok(reason) => failed(reason),
                 Err(err) => io_failure(err, addr, Peer::Client),
             }
         })?;
+        if !finished {
+            return Err(Error::Stopped);
+        }
         let stream = TlsStream::new(handshake, tcp);
         let session = stream.session();
         Ok((stream, session))
     }
+}
+
+/// The handshake on `tcp` made non-blocking, waiting on it and on `stop` together, until
+/// `deadline`: false when `stop` became readable first. `tcp` is blocking again afterwards.
+fn finish_unless(
+    handshake: &mut Handshake,
+    tcp: &mut TcpStream,
+    deadline: Option<Instant>,
+    stop: Option<BorrowedFd<'_>>,
+) -> std::result::Result<bool, Failed> {
+    fn readable(fd: BorrowedFd<'_>) -> Watch<'_> {
+        Watch {
+            fd,
+            read: true,
+            write: false,
+        }
+    }
+    tcp.set_nonblocking(true).map_err(Failed::Io)?;
+    while !handshake.advance(tcp)? {
+        let left = match deadline {
+            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(left),
+                _ => return Err(Failed::Io(io::ErrorKind::TimedOut.into())),
+            },
+            None => None,
+        };
+        let socket = Watch {
+            write: handshake.wants_write(),
+            ..readable(tcp.as_fd())
+        };
+        let [_, stopped] =
+            poll::wait([Some(socket), stop.map(readable)], left).map_err(Failed::Io)?;
+        if stopped.read || stopped.trouble {
+            return Ok(false);
+        }
+    }
+    tcp.set_nonblocking(false).map_err(Failed::Io)?;
+    Ok(true)
 }
 
 /// The handshake on a blocking socket, each read and write bounded by `deadline`.
