@@ -106,11 +106,11 @@ unreachable is exit 4. --listen -u prints datagrams from any sender, announces t
 datagram of each new one (Datagram from ADDR port PORT.), and sends stdin to the most recent. \
 -U PATH is a Unix-domain stream socket with TCP's rules for closing; --listen -U PATH creates \
 the socket file, replaces a stale one (nobody accepts on it), refuses one a live server \
-listens on, and removes it on exit, SIGINT and SIGTERM included. -k serves one client after \
-another until SIGINT or SIGTERM, which end it with exit 0; with -u, it stops a silence from \
-ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> sent, < \
-received, local time), then hexdump -C lines counting from 0, repeats included; stdout is \
-unchanged.
+listens on, and removes it on exit, SIGINT, SIGTERM and SIGHUP included. -k serves one client \
+after another until SIGINT, SIGTERM or SIGHUP, which end it with exit 0; with -u, it stops a \
+silence from ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> \
+sent, < received, local time), then hexdump -C lines counting from 0, repeats included; stdout \
+is unchanged.
 
 Escape: on a terminal, Ctrl-] (-e CHAR for another key, -E for none) sends what was typed \
 before it and opens the netkit> prompt at once: quit (exit 0), close (with -k, wait for the \
@@ -548,7 +548,8 @@ pub struct RawArgs {
     #[arg(short = 'U', long, value_name = "PATH",
           conflicts_with_all = ["udp", "bind", "ipv4", "ipv6", "tls_mode"])]
     pub unix: Option<PathBuf>,
-    /// With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM.
+    /// With --listen: when a client leaves, wait for the next one, until SIGINT, SIGTERM or
+    /// SIGHUP.
     #[arg(short = 'k', long, requires = "listen", conflicts_with = "host")]
     pub keep_open: bool,
     /// Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines.

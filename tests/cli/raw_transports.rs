@@ -417,8 +417,15 @@ fn unix_listener_refuses_a_live_socket_and_leaves_it_alone() {
 }
 
 #[test]
-fn unix_listener_removes_its_file_on_sigterm_and_sigint() {
-    for (sig, with_client) in [(libc::SIGTERM, false), (libc::SIGINT, true)] {
+fn unix_listener_removes_its_file_on_sigterm_sigint_and_sighup() {
+    let signals = [
+        (libc::SIGTERM, false),
+        (libc::SIGINT, true),
+        // the terminal closed
+        (libc::SIGHUP, false),
+        (libc::SIGHUP, true),
+    ];
+    for (sig, with_client) in signals {
         let path = SocketPath::new();
         let mut raw = Raw::start(&["--listen", "-U", path.text()]);
         wait_listening_on(&raw, &path);
