@@ -85,6 +85,19 @@ impl Error {
         }
     }
 
+    /// Options that do not go together, found after parsing: `message` in clap's words and
+    /// with the usage line of `netkit SUBCOMMAND`, exit 2.
+    pub fn usage(subcommand: &str, kind: clap::error::ErrorKind, message: &str) -> Self {
+        use clap::CommandFactory;
+        let mut root = crate::cli::Cli::command();
+        root.build();
+        let mut command = match root.find_subcommand(subcommand) {
+            Some(found) => found.clone(),
+            None => root,
+        };
+        Error::Usage(Box::new(command.error(kind, message)))
+    }
+
     /// A failed write to stdout; a closed pipe is the quiet `StdoutClosed`.
     pub fn stdout(source: io::Error) -> Self {
         match source.kind() {
@@ -108,9 +121,16 @@ impl Error {
         }
     }
 
-    /// Prints the one stderr line and gives the exit code; a closed stdout or a stop is not
-    /// worth a word, and an unheard failure must not reach a client.
+    /// Prints the one stderr line and gives the exit code.
     pub fn report(&self) -> ExitCode {
+        self.warn();
+        ExitCode::from(self.exit_code())
+    }
+
+    /// Prints the line `report` prints, for a failure netkit lives through (a `-k` listener's
+    /// client): `netkit: ...`. A closed stdout or a stop is not worth a word, and an unheard
+    /// failure must not reach a client.
+    pub fn warn(&self) {
         if let Error::Usage(usage) = self {
             // clap writes its message, usage line and hint as it does for its own errors
             let _ = usage.print();
@@ -120,7 +140,6 @@ impl Error {
         ) {
             crate::say!("netkit: {self}");
         }
-        ExitCode::from(self.exit_code())
     }
 }
 

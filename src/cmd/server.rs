@@ -61,8 +61,10 @@ pub fn run_all<S: Service>(
         // stderr is the client's socket too under inetd: a log line would reach the client
         log::silence();
         if entries.len() != 1 {
-            return Err(Error::Failed(
-                "--inetd serves one service: give one SERVICE".into(),
+            return Err(Error::usage(
+                "serve",
+                clap::error::ErrorKind::ArgumentConflict,
+                "--inetd serves one service: give one SERVICE",
             ));
         }
         let service = &entries[0].service;

@@ -175,7 +175,7 @@ fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
             }
             // with -k, a client's failed handshake is its line; the next one is welcome
             Err(Refused::Tls(err)) if keep_open => {
-                crate::say!("netkit: {err}");
+                err.warn();
                 continue;
             }
             Err(Refused::Tls(err)) => return Err(err),
@@ -187,7 +187,7 @@ fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
             Err(failure @ (Failure::Receive(_) | Failure::Send(_) | Failure::Unsent(_)))
                 if keep_open =>
             {
-                crate::say!("netkit: {}", session.explain(failure, &peer));
+                session.explain(failure, &peer).warn();
             }
             Err(failure) => return Err(session.explain(failure, &peer)),
         }

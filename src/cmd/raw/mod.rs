@@ -110,29 +110,22 @@ fn mode(args: &RawArgs) -> Result<Mode<'_>> {
         (None, _, Some(None), Some(path)) => Ok(Mode::ListenUnix(path)),
         (None, _, None, Some(path)) => Ok(Mode::Dial(Peer::Unix(path))),
         (Some(host), Some(port), None, None) => Ok(Mode::Dial(Peer::Host { host, port })),
-        (_, _, Some(None), None) => Err(usage(
+        (_, _, Some(None), None) => Err(Error::usage(
+            "raw",
             ErrorKind::MissingRequiredArgument,
             "--listen needs a PORT, or -U PATH for a Unix socket",
         )),
-        (_, _, Some(Some(_)), Some(_)) => Err(usage(
+        (_, _, Some(Some(_)), Some(_)) => Err(Error::usage(
+            "raw",
             ErrorKind::ArgumentConflict,
             "--listen takes a PORT or -U PATH, not both",
         )),
         // clap requires HOST and PORT together, or --listen, or -U
-        _ => Err(Error::Failed(
-            "give HOST and PORT, -U PATH, or --listen".into(),
+        _ => Err(Error::usage(
+            "raw",
+            ErrorKind::MissingRequiredArgument,
+            "give HOST and PORT, -U PATH, or --listen",
         )),
-    }
-}
-
-/// A usage error in clap's words, with raw's usage line.
-fn usage(kind: clap::error::ErrorKind, message: &str) -> Error {
-    use clap::CommandFactory;
-    let mut root = crate::cli::Cli::command();
-    root.build();
-    match root.find_subcommand_mut("raw") {
-        Some(raw) => Error::Usage(Box::new(raw.error(kind, message))),
-        None => Error::Failed(message.into()),
     }
 }
 
@@ -363,5 +356,30 @@ fn transport(args: &RawArgs) -> &'static str {
 fn banner(args: &RawArgs, line: std::fmt::Arguments<'_>) {
     if !args.quiet {
         crate::say!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn raw_args(line: &[&str]) -> RawArgs {
+        match crate::cli::Cli::try_parse_from(line).unwrap().command {
+            crate::cli::Command::Raw(args) => args,
+            _ => unreachable!("not raw"),
+        }
+    }
+
+    /// The combinations clap lets through are usage errors (exit 2), the one it never should
+    /// too.
+    #[test]
+    fn modes_clap_lets_through_are_usage_errors() {
+        let code = |args: &RawArgs| mode(args).err().map(|e| e.exit_code());
+        assert_eq!(code(&raw_args(&["netkit", "raw", "--listen"])), Some(2));
+        let mut args = raw_args(&["netkit", "raw", "127.0.0.1", "80"]);
+        assert_eq!(code(&args), None);
+        args.port = None;
+        assert_eq!(code(&args), Some(2));
     }
 }
