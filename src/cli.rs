@@ -733,7 +733,7 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, String> {
 
 /// `-e`: `^X` or one character.
 fn parse_escape(text: &str) -> Result<u8, String> {
-    crate::net::copy::escape::parse_key(text)
+    crate::cmd::raw::escape::parse_key(text)
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -808,7 +808,7 @@ mod tests {
     #[test]
     fn docs_quote_the_numbers_the_code_uses() {
         use crate::net::serve::{BUF_SIZE, REFLECTORS};
-        use crate::net::{bench, inetd::DATAGRAM_LINGER};
+        use crate::net::{bench, inetd::DATAGRAM_LINGER, udp::MAX_PAYLOAD};
         let grace = crate::cmd::GRACE.as_secs();
         let server = [
             format!("datagrams from ports {} (services", list(&REFLECTORS)),
@@ -820,17 +820,14 @@ mod tests {
             BUF_SIZE / 1024
         )];
         let bench = [
-            format!("at most {} bytes", bench::MAX_DATAGRAM),
+            format!("at most {MAX_PAYLOAD} bytes"),
             format!(
                 "an echo missing after {} s is counted lost",
                 bench::LOST_AFTER.as_secs()
             ),
         ];
         let raw = [
-            format!(
-                "one datagram of at most {} bytes",
-                crate::net::copy::MAX_DATAGRAM
-            ),
+            format!("one datagram of at most {MAX_PAYLOAD} bytes"),
             format!(
                 "-w SECS (default {}) pass without a reply",
                 crate::cmd::raw::UDP_WAIT.as_secs()
@@ -870,10 +867,7 @@ mod tests {
                 "after {} s is counted as `lost`",
                 bench::LOST_AFTER.as_secs()
             ),
-            format!(
-                "one datagram of at most {} bytes",
-                crate::net::copy::MAX_DATAGRAM
-            ),
+            format!("one datagram of at most {MAX_PAYLOAD} bytes"),
             format!(
                 "until `-w SECS` (default {} s) pass without one",
                 crate::cmd::raw::UDP_WAIT.as_secs()

@@ -162,6 +162,15 @@ pub fn timed_out(err: &io::Error) -> bool {
     )
 }
 
+/// Nothing to do now on a non-blocking socket (or a signal came): the event loop says when
+/// to try again.
+pub(crate) fn again(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
+}
+
 /// The system's reason in lowercase, without std's "(os error N)" suffix or prefixes.
 pub fn reason(err: &io::Error) -> String {
     if timed_out(err) {

@@ -3,14 +3,12 @@
 use super::server;
 use crate::cli::ChargenServeArgs;
 use crate::error::Result;
-use crate::service::chargen::Chargen;
-
-const PORT: u16 = 19;
+use crate::service::chargen::{self, Chargen};
 
 pub fn serve(args: ChargenServeArgs) -> Result<()> {
     let settings = server::Settings {
         port: args.port,
-        default_port: PORT,
+        default_port: chargen::PORT,
         idle_timeout: server::idle_timeout(args.idle_timeout),
     };
     server::run(Chargen::new(), &args.server, settings)

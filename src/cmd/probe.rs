@@ -34,18 +34,15 @@ struct Job<'a> {
 }
 
 pub fn run(args: ProbeArgs) -> Result<()> {
+    let trace = Trace::new(args.trace);
     let job = Job {
         args: &args,
         ports: args.ports.iter().flat_map(|range| range.ports()).collect(),
         proto: if args.udp { Proto::Udp } else { Proto::Tcp },
         family: Family::from_flags(args.ipv4, args.ipv6),
         timeout: args.timeout.unwrap_or(TIMEOUT),
-        trace: Trace::new(args.trace),
-        tls: super::tls::prepare(
-            &args.tls,
-            super::tls::Role::Probe(&args.host),
-            Trace::new(args.trace),
-        )?,
+        trace,
+        tls: super::tls::prepare(&args.tls, super::tls::Role::Probe(&args.host), trace)?,
     };
     // 256 sockets fit the usual limit of 1024; a shell may have set it lower
     let _ = socket::raise_fd_limit();

@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::OnceLock;
 
 use super::trace::Trace;
 use crate::error::{Error, Result};
+use crate::service;
 
 /// Which address families a client may use (`-4`, `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +37,15 @@ impl Family {
 
 /// Ports every user expects to name, for machines without `/etc/services`.
 const WELL_KNOWN: &[(&str, u16)] = &[
-    ("echo", 7),
-    ("discard", 9),
-    ("daytime", 13),
-    ("chargen", 19),
+    ("echo", service::echo::PORT),
+    ("discard", service::discard::PORT),
+    ("daytime", service::daytime::PORT),
+    ("chargen", service::chargen::PORT),
     ("ftp", 21),
     ("ssh", 22),
     ("telnet", 23),
     ("smtp", 25),
-    ("time", 37),
+    ("time", service::time::PORT),
     ("domain", 53),
     ("http", 80),
     ("pop3", 110),
@@ -61,18 +63,13 @@ pub fn well_known_names() -> impl Iterator<Item = &'static str> {
     WELL_KNOWN.iter().map(|&(name, _)| name)
 }
 
-/// A port number (0-65535) or a TCP service name; `None` when it is neither.
+/// A port number (0-65535) or a TCP service name; `None` when it is neither. Names come from
+/// `/etc/services`, read once per process, then from the well-known list.
 pub fn parse_port(text: &str) -> Option<u16> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok();
     }
-    let services = std::fs::read_to_string("/etc/services").unwrap_or_default();
-    lookup_service(&services, text).or_else(|| {
-        WELL_KNOWN
-            .iter()
-            .find(|(name, _)| *name == text)
-            .map(|&(_, port)| port)
-    })
+    Services::system().port(text)
 }
 
 /// The transport a port belongs to, as in `22/tcp`.
@@ -134,11 +131,13 @@ pub fn parse_port_range(text: &str) -> Result<PortRange, BadPorts> {
     })
 }
 
-/// Service names by port, for showing `22/tcp (ssh)`: the first name a services file gives a
-/// port and protocol, then the well-known names for what the file lacks.
+/// Service names by port, for showing `22/tcp (ssh)`, and TCP ports by name, for reading
+/// `ssh`: the first a services file gives, then the well-known names for what the file lacks.
 #[derive(Debug, Default)]
 pub struct Services {
     names: HashMap<(u16, Proto), String>,
+    /// TCP ports by name and by alias.
+    ports: HashMap<String, u16>,
 }
 
 impl Services {
@@ -147,8 +146,15 @@ impl Services {
         Services::from_text(&std::fs::read_to_string("/etc/services").unwrap_or_default())
     }
 
+    /// The table `load` reads, read on first use and kept for the process.
+    pub fn system() -> &'static Services {
+        static SYSTEM: OnceLock<Services> = OnceLock::new();
+        SYSTEM.get_or_init(Services::load)
+    }
+
     fn from_text(text: &str) -> Services {
         let mut names = HashMap::new();
+        let mut ports = HashMap::new();
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("");
             let mut words = line.split_whitespace();
@@ -163,10 +169,16 @@ impl Services {
                 "udp" => Proto::Udp,
                 _ => continue,
             };
-            if let Ok(port) = port.parse::<u16>() {
-                names
-                    .entry((port, proto))
-                    .or_insert_with(|| name.to_string());
+            let Ok(port) = port.parse::<u16>() else {
+                continue;
+            };
+            names
+                .entry((port, proto))
+                .or_insert_with(|| name.to_string());
+            if proto == Proto::Tcp {
+                for name in std::iter::once(name).chain(words) {
+                    ports.entry(name.to_string()).or_insert(port);
+                }
             }
         }
         for &(name, port) in WELL_KNOWN {
@@ -175,28 +187,20 @@ impl Services {
                     .entry((port, proto))
                     .or_insert_with(|| name.to_string());
             }
+            ports.entry(name.to_string()).or_insert(port);
         }
-        Services { names }
+        Services { names, ports }
     }
 
     /// The name of `port` over `proto`, if it has one.
     pub fn name(&self, port: u16, proto: Proto) -> Option<&str> {
         self.names.get(&(port, proto)).map(String::as_str)
     }
-}
 
-/// Finds `name` (or an alias) with protocol tcp in the text of a services file.
-fn lookup_service(services: &str, name: &str) -> Option<u16> {
-    services.lines().find_map(|line| {
-        let line = line.split('#').next().unwrap_or("");
-        let mut words = line.split_whitespace();
-        let official = words.next()?;
-        let (port, proto) = words.next()?.split_once('/')?;
-        let named = official == name || words.any(|alias| alias == name);
-        (named && proto == "tcp")
-            .then(|| port.parse().ok())
-            .flatten()
-    })
+    /// The TCP port named `name` (or an alias), if there is one.
+    pub fn port(&self, name: &str) -> Option<u16> {
+        self.ports.get(name).copied()
+    }
 }
 
 /// A host as typed, without the brackets people put around IPv6 addresses.
@@ -213,6 +217,18 @@ pub fn host_port(host: &str, port: u16) -> String {
         format!("[{host}]:{port}")
     } else {
         format!("{host}:{port}")
+    }
+}
+
+/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
+/// not `::ffff:a.b.c.d`. Any other address comes back as it was (an IPv6 one with its scope).
+pub fn canonical(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        SocketAddr::V4(_) => addr,
     }
 }
 
@@ -283,10 +299,28 @@ mod tests {
 
     #[test]
     fn services_file_aliases_and_protocols() {
-        let text = "# comment\nfoo 1234/udp\nfoo 4321/tcp bar # x\n";
-        assert_eq!(lookup_service(text, "foo"), Some(4321));
-        assert_eq!(lookup_service(text, "bar"), Some(4321));
-        assert_eq!(lookup_service(text, "baz"), None);
+        let text = "# comment\nfoo 1234/udp\nfoo 4321/tcp bar # x\nbar 999/tcp\n\
+                    daytime 1313/tcp\nbad 70000/tcp\nbad 77/tcp\n";
+        let services = Services::from_text(text);
+        assert_eq!(services.port("foo"), Some(4321));
+        // the first line that names it wins, alias or not
+        assert_eq!(services.port("bar"), Some(4321));
+        assert_eq!(services.port("baz"), None);
+        assert_eq!(services.port("x"), None);
+        assert_eq!(services.port(""), None);
+        // the file before the well-known list; a line without a port is skipped
+        assert_eq!(services.port("daytime"), Some(1313));
+        assert_eq!(services.port("bad"), Some(77));
+        assert_eq!(Services::from_text("").port("ssh"), Some(22));
+    }
+
+    #[test]
+    fn the_system_services_are_read_once() {
+        assert!(std::ptr::eq(Services::system(), Services::system()));
+        let file = Services::load();
+        for name in ["ssh", "daytime", "imaps", "nosuchsvc"] {
+            assert_eq!(parse_port(name), file.port(name), "{name}");
+        }
     }
 
     #[test]
@@ -333,5 +367,15 @@ mod tests {
         assert_eq!(host_port("::1", 7), "[::1]:7");
         assert_eq!(host_port("[::1]", 7), "[::1]:7");
         assert!(resolve("::1", 7, Family::V4).is_err());
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_shown_as_ipv4() {
+        let addr = |text: &str| text.parse::<SocketAddr>().unwrap();
+        assert_eq!(canonical(addr("[::ffff:127.0.0.1]:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("127.0.0.1:7")), addr("127.0.0.1:7"));
+        assert_eq!(canonical(addr("[::1]:7")), addr("[::1]:7"));
+        let scoped = addr("[fe80::1%2]:7");
+        assert_eq!(canonical(scoped), scoped);
     }
 }

@@ -18,6 +18,8 @@ use mio::net::{TcpStream, UdpSocket};
 use mio::{Events, Interest, Poll, Token};
 
 use super::trace::Trace;
+/// The largest message over UDP, by the name `cmd/echo` still uses.
+pub use super::udp::MAX_PAYLOAD as MAX_DATAGRAM;
 use super::{socket, udp};
 use crate::error::Result;
 
@@ -25,8 +27,6 @@ use crate::error::Result;
 /// the largest `--depth` (1024), so that the messages in flight on one connection all differ
 /// (over UDP an echo is told from the others by its bytes alone).
 const SHIFTS: usize = 1031;
-/// The largest UDP payload (over IPv4; IPv6 allows as much).
-pub const MAX_DATAGRAM: usize = 65_507;
 /// A datagram whose echo has not come back after this long is counted as lost.
 pub const LOST_AFTER: Duration = Duration::from_secs(1);
 

@@ -3,9 +3,10 @@
 
 use std::io::{self, Read, Write};
 use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
+use super::poll::{self, Watch};
 use super::serve::{self, Guard, Output, Service, Session};
 use crate::error::{Error, Result};
 
@@ -108,35 +109,19 @@ impl<'a> Patient<'a> {
     fn wait(&self) -> io::Result<()> {
         let deadline = self.idle.map(|idle| Instant::now() + idle);
         loop {
-            let millis = match deadline {
-                // rounded up: a wait shorter than a millisecond must not spin
-                Some(at) => at
-                    .saturating_duration_since(Instant::now())
-                    .as_micros()
-                    .div_ceil(1000)
-                    .try_into()
-                    .unwrap_or(i32::MAX),
-                None => -1,
+            let left = deadline.map(|at| at.saturating_duration_since(Instant::now()));
+            let watch = Watch {
+                fd: self.fd,
+                read: false,
+                write: true,
             };
-            let mut fd = libc::pollfd {
-                fd: self.fd.as_raw_fd(),
-                events: libc::POLLOUT,
-                revents: 0,
-            };
-            // SAFETY: one live pollfd, its descriptor borrowed for the call
-            match unsafe { libc::poll(&mut fd, 1, millis) } {
-                // readiness or an error: the next send says which
-                1.. => return Ok(()),
-                0 if deadline.is_some_and(|at| Instant::now() >= at) => {
-                    return Err(io::ErrorKind::TimedOut.into())
-                }
-                0 => {}
-                _ => {
-                    let err = io::Error::last_os_error();
-                    if err.kind() != io::ErrorKind::Interrupted {
-                        return Err(err);
-                    }
-                }
+            let [ready] = poll::wait([Some(watch)], left)?;
+            // readiness or an error: the next send says which
+            if ready.write || ready.trouble {
+                return Ok(());
+            }
+            if deadline.is_some_and(|at| Instant::now() >= at) {
+                return Err(io::ErrorKind::TimedOut.into());
             }
         }
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-use super::copy::poll::{self, Watch};
+use super::poll::{self, Watch};
 
 /// What a stop stands for: an interrupt, a request to terminate, the terminal gone.
 const SIGNALS: [libc::c_int; 3] = [SIGINT, SIGTERM, SIGHUP];

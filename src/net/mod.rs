@@ -6,6 +6,7 @@ pub mod copy;
 pub mod iface;
 pub mod inetd;
 pub mod listen;
+pub(crate) mod poll;
 pub mod probe;
 pub mod serve;
 pub mod socket;

@@ -286,23 +286,6 @@ fn nonblocking(addr: SocketAddr, kind: Type, protocol: Protocol) -> io::Result<S
     }
 }
 
-/// The sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on):
-/// listening stream sockets serve TCP, datagram sockets UDP. `None` when none were handed to
-/// this process.
-///
-/// The variables are removed so that nothing started later takes them for its own.
-/// Datagram sockets are left alone until UDP is served.
-pub fn inherited_sockets() -> io::Result<Option<Sockets>> {
-    Ok(handed_sockets()?.map(|handed| {
-        let mut all = Sockets::default();
-        for one in handed {
-            all.tcp.extend(one.sockets.tcp);
-            all.udp.extend(one.sockets.udp);
-        }
-        all
-    }))
-}
-
 /// One socket systemd handed over, with the name it was given (`LISTEN_FDNAMES`, from
 /// `FileDescriptorName=` or the socket unit's name).
 #[derive(Debug)]
@@ -313,8 +296,11 @@ pub struct Handed {
     pub sockets: Sockets,
 }
 
-/// The sockets systemd handed over, one by one with their names, as `inherited_sockets`
-/// takes them.
+/// The sockets systemd handed over (`LISTEN_PID`, `LISTEN_FDS`, from descriptor 3 on), one
+/// by one with their names: listening stream sockets serve TCP, datagram sockets UDP; any
+/// other is left open and skipped. `None` when none were handed to this process.
+///
+/// The variables are removed so that nothing started later takes them for its own.
 pub fn handed_sockets() -> io::Result<Option<Vec<Handed>>> {
     use std::os::fd::{FromRawFd, RawFd};
     const FIRST: RawFd = 3;

@@ -2,8 +2,10 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
+use super::poll::{self, Woken};
 use super::trace::Trace;
 
 /// When a whole exchange must be over: `-w` bounds connecting and the reply together, so a
@@ -19,7 +21,7 @@ impl Deadline {
 
     /// Sets the stream's timeouts to the time left, so the next read or write ends by the
     /// deadline; once it has passed, `TimedOut`.
-    fn arm(self, stream: &TcpStream) -> io::Result<()> {
+    pub(crate) fn arm(self, stream: &TcpStream) -> io::Result<()> {
         let Some(at) = self.0 else {
             return Ok(());
         };
@@ -29,6 +31,26 @@ impl Deadline {
         }
         stream.set_read_timeout(Some(left))?;
         stream.set_write_timeout(Some(left))
+    }
+
+    /// The time left; `None`: no deadline.
+    pub(crate) fn left(self) -> Option<Duration> {
+        self.0
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+}
+
+/// Whether a read can go now: without a stop, always (the armed timeout bounds it); with one,
+/// once the stream is readable, false when the wait ran out (the next `arm` says so), and
+/// `Interrupted` once `stop` is readable (a signal).
+fn ready(stream: &TcpStream, deadline: Deadline, stop: Option<BorrowedFd<'_>>) -> io::Result<bool> {
+    let Some(stop) = stop else {
+        return Ok(true);
+    };
+    match poll::readable(stream.as_fd(), stop, deadline.left())? {
+        Woken::Readable => Ok(true),
+        Woken::TimedOut => Ok(false),
+        Woken::Stopped => Err(io::ErrorKind::Interrupted.into()),
     }
 }
 
@@ -46,17 +68,21 @@ pub fn send(
 }
 
 /// Reads until `want` bytes have come or the peer closes (then fewer come back); times out
-/// at the deadline.
+/// at the deadline. Once `stop` is readable (a signal), it gives up with `Interrupted`.
 pub fn receive(
     stream: &mut TcpStream,
     want: usize,
     deadline: Deadline,
+    stop: Option<BorrowedFd<'_>>,
     trace: &Trace,
 ) -> io::Result<Vec<u8>> {
     let mut data = vec![0; want];
     let mut got = 0;
     while got < want {
         deadline.arm(stream)?;
+        if !ready(stream, deadline, stop)? {
+            continue;
+        }
         match stream.read(&mut data[got..]) {
             Ok(0) => {
                 trace.step("FIN received from the peer (end of data)");
@@ -75,17 +101,22 @@ pub fn receive(
 }
 
 /// Reads until the peer closes, keeping at most `limit` bytes, by the deadline; a hostile
-/// server that never stops talking costs no more than that.
+/// server that never stops talking costs no more than that. Once `stop` is readable (a
+/// signal), it gives up with `Interrupted`.
 pub fn until_eof(
     stream: &mut TcpStream,
     limit: usize,
     deadline: Deadline,
+    stop: Option<BorrowedFd<'_>>,
     trace: &Trace,
 ) -> io::Result<Vec<u8>> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
         deadline.arm(stream)?;
+        if !ready(stream, deadline, stop)? {
+            continue;
+        }
         match stream.read(&mut buf) {
             Ok(0) => {
                 trace.step("FIN received from the peer (end of data)");

@@ -2,18 +2,24 @@
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::addr::{self, Family};
+use super::poll::{self, Woken};
 use super::trace::Trace;
 use crate::error::{Error, Result};
 
 /// What "wait for ever" means to a UDP client: long enough for anyone.
 pub const FOREVER: Duration = Duration::from_secs(365 * 86_400);
-/// The largest datagram accepted back.
-const MAX_DATAGRAM: usize = 65_536;
+/// The largest UDP payload over IPv4 (65,535 less the 20-byte IP and 8-byte UDP headers);
+/// IPv6 allows a little more, so a datagram this long goes out over either family.
+pub const MAX_PAYLOAD: usize = 65_507;
+/// Room for any datagram a reply can be, over IPv4 or IPv6 (up to 65,527 bytes), so none is
+/// cut short.
+const RECEIVE_BUF: usize = 65_536;
 
 /// A UDP socket whose default peer is the first address `host` resolves to; connecting it
 /// makes the kernel report an ICMP "port unreachable" as a refused connection.
@@ -50,7 +56,8 @@ pub fn connect_to(peer: SocketAddr, trace: &Trace) -> Result<UdpSocket> {
 
 /// Sends `request` and waits for one datagram back; within `wait` in all, the request is sent
 /// `tries` times (UDP may lose either datagram). Returns the reply and when the request it
-/// answers was last sent; times out with `TimedOut`.
+/// answers was last sent; times out with `TimedOut`, and gives up with `Interrupted` once
+/// `stop` is readable (a signal).
 ///
 /// Datagrams already waiting (late answers to an earlier request) are discarded first, so a
 /// late echo is never taken for the answer to this request.
@@ -59,9 +66,10 @@ pub fn exchange(
     request: &[u8],
     wait: Duration,
     tries: u32,
+    stop: Option<BorrowedFd<'_>>,
     trace: &Trace,
 ) -> io::Result<(Vec<u8>, Instant)> {
-    let mut buf = vec![0; MAX_DATAGRAM];
+    let mut buf = vec![0; RECEIVE_BUF];
     socket.set_nonblocking(true)?;
     while let Ok(n) = socket.recv(&mut buf) {
         trace.step(format_args!("discarded a late datagram of {n} bytes"));
@@ -81,6 +89,13 @@ pub fn exchange(
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
+            }
+            if let Some(stop) = stop {
+                match poll::readable(socket.as_fd(), stop, Some(left))? {
+                    Woken::Readable => {}
+                    Woken::TimedOut => continue,
+                    Woken::Stopped => return Err(io::ErrorKind::Interrupted.into()),
+                }
             }
             socket.set_read_timeout(Some(left))?;
             match socket.recv(&mut buf) {

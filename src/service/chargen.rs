@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::net::serve::{Output, Service, Session};
 
+/// The well-known port (RFC 864).
+pub const PORT: u16 = 19;
 /// Characters in a line, before its CR LF.
 pub const LINE: usize = 72;
 /// The ring the lines are cut from: the 95 printable characters, ' ' to '~'.

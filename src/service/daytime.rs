@@ -7,6 +7,9 @@ use time::OffsetDateTime;
 use crate::net::serve::{Output, Service};
 use crate::timefmt::Format;
 
+/// The well-known port (RFC 867).
+pub const PORT: u16 = 13;
+
 pub struct Daytime {
     format: Format,
     utc: bool,

@@ -2,6 +2,9 @@
 
 use crate::net::serve::{Output, Service};
 
+/// The well-known port (RFC 863).
+pub const PORT: u16 = 9;
+
 pub struct Discard;
 
 impl Service for Discard {

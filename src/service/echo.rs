@@ -2,6 +2,9 @@
 
 use crate::net::serve::{Output, Service, Session};
 
+/// The well-known port (RFC 862).
+pub const PORT: u16 = 7;
+
 pub struct Echo;
 
 /// An echo connection keeps nothing: each read is written back at once.

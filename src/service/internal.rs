@@ -1,11 +1,11 @@
 //! inetd's internal services as one type, so that one server runs several (`netkit serve`).
 
 use super::{
-    chargen::{Chargen, Generating},
-    daytime::Daytime,
-    discard::Discard,
-    echo::{Echo, Echoing},
-    time::Time,
+    chargen::{self, Chargen, Generating},
+    daytime::{self, Daytime},
+    discard::{self, Discard},
+    echo::{self, Echo, Echoing},
+    time::{self, Time},
 };
 use crate::net::serve::{Output, Service, Session};
 use crate::timefmt::Format;
@@ -39,14 +39,14 @@ impl Kind {
         }
     }
 
-    /// The well-known port.
-    pub fn port(self) -> u16 {
+    /// The well-known port, as each service's file gives it.
+    pub const fn port(self) -> u16 {
         match self {
-            Kind::Echo => 7,
-            Kind::Discard => 9,
-            Kind::Daytime => 13,
-            Kind::Chargen => 19,
-            Kind::Time => 37,
+            Kind::Echo => echo::PORT,
+            Kind::Discard => discard::PORT,
+            Kind::Daytime => daytime::PORT,
+            Kind::Chargen => chargen::PORT,
+            Kind::Time => time::PORT,
         }
     }
 

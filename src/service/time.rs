@@ -5,6 +5,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::net::serve::{Output, Service};
 
+/// The well-known port (RFC 868).
+pub const PORT: u16 = 37;
 /// Seconds from 1900-01-01 00:00 UTC, where RFC 868 counts from, to the Unix epoch.
 pub const FROM_1900: i64 = 2_208_988_800;
 

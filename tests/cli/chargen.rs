@@ -2,7 +2,7 @@
 //! the client reads; datagrams of 0 to 512 bytes.
 
 use std::collections::BTreeSet;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -154,17 +154,19 @@ fn clients_that_never_read_cost_no_cpu_and_no_memory() {
     server.wait_log("ten accepted lines", |log| {
         (log.matches("accepted").count() == 10).then_some(())
     });
-    // the socket buffers fill, then the server has nothing to do: its CPU time stops moving
+    // the socket buffers fill, then the server has nothing to do: its CPU time stops moving,
+    // for a second on end (a server only kept off the CPU by a loaded machine moves sooner)
     let mut last = cpu_and_rss(server.pid()).0;
+    let mut still = 0;
     wait_for(
         "the server to go quiet once the buffers are full",
-        Duration::from_secs(20),
+        Duration::from_secs(30),
         || {
-            std::thread::sleep(Duration::from_millis(300));
+            std::thread::sleep(Duration::from_millis(250));
             let now = cpu_and_rss(server.pid()).0;
-            let quiet = now == last;
+            still = if now == last { still + 1 } else { 0 };
             last = now;
-            quiet.then_some(())
+            (still >= 4).then_some(())
         },
     );
     let (before, _) = cpu_and_rss(server.pid());
@@ -172,9 +174,11 @@ fn clients_that_never_read_cost_no_cpu_and_no_memory() {
     let (after, rss_after) = cpu_and_rss(server.pid());
     // SAFETY: sysconf has no preconditions
     let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    // a loop spinning on sockets it cannot write takes the 3 s, or on a loaded machine still
+    // most of a second; a quiet one nothing, and 0.3 s leaves room for a busy box's accounting
     assert!(
-        (after - before) * 10 < ticks_per_s,
-        "{} ticks of CPU in 3 s for clients that do not read",
+        (after - before) * 10 < ticks_per_s * 3,
+        "{} ticks of CPU in 3 s for clients that do not read ({ticks_per_s} a second)",
         after - before
     );
     // nothing of what the clients do not take waits in netkit (the kernel holds its buffers)
@@ -214,39 +218,25 @@ fn chargen_answers_each_datagram_with_0_to_512_bytes_of_the_pattern() {
 }
 
 #[test]
-fn chargen_over_udp_keeps_the_guard_and_the_rate() {
+fn chargen_over_udp_keeps_the_rate() {
     let server = spawn(&["chargen", "serve", "--udp", "--udp-rate", "5"]);
-    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-    client.connect(server.addr()).unwrap();
-    for _ in 0..40 {
-        client.send(b"x").unwrap();
-    }
-    client
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let mut replies = 0;
-    let mut buf = [0u8; 1024];
-    while client.recv(&mut buf).is_ok() {
-        replies += 1;
-    }
-    assert!(
-        (5..=8).contains(&replies),
-        "{replies} replies to 40 datagrams at --udp-rate 5"
-    );
-    // chargen to chargen is the classic loop: a datagram from port 19 gets no answer
-    let Ok(reflector) = UdpSocket::bind("127.0.0.1:19") else {
-        eprintln!("skipped: cannot bind UDP port 19 here");
+    common::udp::assert_rate_limited(server.addr(), 40, 5);
+}
+
+#[test]
+fn chargen_never_answers_a_datagram_from_port_19() {
+    // chargen to chargen is the classic loop
+    let mut server = spawn(&["chargen", "serve", "--udp", "-v"]);
+    let reflector = SocketAddr::from(([127, 0, 0, 1], 19));
+    if common::udp::forge(reflector, server.addr(), b"loop?").is_none() {
         return;
-    };
-    reflector.send_to(b"loop?", server.addr()).unwrap();
-    reflector
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let silence = reflector.recv(&mut buf);
-    assert!(
-        matches!(&silence, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
-        "chargen answered port 19: {silence:?}"
-    );
+    }
+    let ignored = format!("ignored a datagram from {reflector}: a reflecting port");
+    server.wait_log("the datagram from port 19 to be ignored", |log| {
+        log.contains(&ignored).then_some(())
+    });
+    let answered = format!("datagram from {reflector} (");
+    assert!(!server.log().contains(&answered), "{}", server.log());
 }
 
 #[test]

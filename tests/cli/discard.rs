@@ -2,7 +2,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::common::{self, netkit, noise, spawn, wait_for};
 
@@ -36,14 +36,15 @@ fn discard_reads_everything_sends_nothing_and_closes_at_the_fin() {
 
 #[test]
 fn discard_never_answers_a_datagram_and_logs_it() {
-    let mut server = spawn(&["discard", "serve", "--tcp", "--udp"]);
+    // -v: past the first, a datagram's line is a debug line (one a second is info)
+    let mut server = spawn(&["discard", "serve", "--tcp", "--udp", "-v"]);
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
     for datagram in [&b"hello"[..], b""] {
         client.send_to(datagram, server.addr()).unwrap();
     }
     let from = client.local_addr().unwrap();
     for n in [5, 0] {
-        let line = format!("INFO discard: datagram from {from} ({n} bytes in, not answered)");
+        let line = format!("discard: datagram from {from} ({n} bytes in, not answered)");
         server.wait_log("the datagram lines", |log| {
             log.contains(&line).then_some(())
         });
@@ -62,6 +63,35 @@ fn discard_never_answers_a_datagram_and_logs_it() {
     stream.write_all(b"over tcp").unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
     assert_eq!(common::read_all(&mut stream), b"");
+}
+
+#[test]
+fn a_flood_of_datagrams_at_discard_is_one_info_line_a_second() {
+    let mut server = spawn(&["discard", "serve", "--udp", "-v"]);
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let from = client.local_addr().unwrap();
+    let started = Instant::now();
+    for len in 1..=50 {
+        client.send_to(&noise(len), server.addr()).unwrap();
+    }
+    let last = format!("discard: datagram from {from} (50 bytes in, not answered)");
+    server.wait_log("the line of the last datagram", |log| {
+        log.contains(&last).then_some(())
+    });
+    let took = started.elapsed();
+    let log = server.log();
+    let lines = |level: &str| {
+        log.lines()
+            .filter(|l| l.contains(level) && l.contains("not answered"))
+            .count()
+    };
+    assert_eq!(lines(" INFO ") + lines(" DEBUG "), 50, "{log}");
+    // at most one info line a second: the rest are debug lines, however loaded the box is
+    assert!(
+        lines(" INFO ") as u64 <= took.as_secs() + 1,
+        "{} info lines in {took:?}:\n{log}",
+        lines(" INFO ")
+    );
 }
 
 #[test]

@@ -1040,6 +1040,68 @@ fn ctrl_c_ends_count_with_the_summary() {
 }
 
 #[test]
+fn ctrl_c_while_waiting_for_an_echo_ends_with_the_summary() {
+    // a server that takes the message and never echoes it
+    let (got, heard) = mpsc::channel();
+    let got = Mutex::new(got);
+    let port = peer(move |mut stream| {
+        let mut byte = [0u8; 1];
+        if stream.read(&mut byte).is_ok_and(|n| n > 0) {
+            let _ = got.lock().unwrap().send(());
+        }
+        let _ = std::io::copy(&mut stream, &mut std::io::sink());
+    })
+    .to_string();
+    // -w 0: without the signal, it would wait for ever
+    let mut child = Command::new(common::BIN)
+        .args([
+            "echo",
+            "send",
+            "127.0.0.1",
+            &port,
+            "--count",
+            "3",
+            "-w",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    heard
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the first message never came");
+    // SAFETY: kill(2) on our own child, not yet reaped
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = wait_for(
+        "echo send to exit after SIGINT",
+        Duration::from_secs(10),
+        || child.try_wait().ok().flatten(),
+    );
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "stdout: {out}\nstderr: {err}");
+    assert_eq!(
+        out,
+        format!(
+            "--- 127.0.0.1:{port} echo statistics ---\n1 sent, 0 echoed, 0 mismatched, 1 lost\n"
+        )
+    );
+    assert_eq!(err, "netkit: 0 mismatched and 1 lost of 1 messages\n");
+}
+
+#[test]
 fn count_zero_and_interval_without_count_are_usage_errors() {
     netkit()
         .args(["echo", "send", "127.0.0.1", "7", "-c", "0", "x"])

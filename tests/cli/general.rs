@@ -100,7 +100,15 @@ fn systemd_sockets_are_used_instead_of_binding() {
     let mut echo = [0u8; 9];
     stream.read_exact(&mut echo).unwrap();
     assert_eq!(&echo, b"activated");
-    child.kill().unwrap();
+    drop(stream);
+    // SIGTERM, not SIGKILL: the log lines still queued are written before the exit
+    // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    crate::common::wait_for(
+        "netkit to exit after SIGTERM",
+        std::time::Duration::from_secs(10),
+        || child.try_wait().unwrap(),
+    );
     let out = child.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(log.contains(&format!("listening on {addr}")), "{log}");

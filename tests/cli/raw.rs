@@ -1,124 +1,31 @@
-//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal. The harness here
-//! (`Raw`, `listening_port`, `TempFile`, ...) serves `raw_transports` too.
+//! `raw` end to end: both directions, endings, -C, -t, --listen, a terminal. The helpers here
+//! (`start_raw`, `listening_port`, `TempFile`, ...) serve `raw_transports` too.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use std::sync::{mpsc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
+use crate::common::process::{Proc, LIMIT};
 use crate::common::{self, inetd, netkit, noise, peer, read_all, refused_addr, wait_for, BIN};
-
-/// How long anything awaited may take before the test fails.
-pub(crate) const LIMIT: Duration = Duration::from_secs(10);
 
 const IAC: u8 = 255;
 
-/// `netkit raw ARGS` as a child whose stdin stays open until `close_stdin` (or drop), with
-/// stdout and stderr collected as they arrive.
-pub(crate) struct Raw {
-    pub(crate) child: Child,
-    pub(crate) stdin: Option<ChildStdin>,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    readers: Vec<JoinHandle<()>>,
+/// `netkit raw ARGS`, talked to as it runs: stdin open until `close_stdin` (or drop).
+pub(crate) fn start_raw(args: &[&str]) -> Proc {
+    start_raw_with(args, Stdio::piped())
 }
 
-impl Raw {
-    pub(crate) fn start(args: &[&str]) -> Raw {
-        Raw::start_with(args, Stdio::piped())
-    }
-
-    /// `netkit raw ARGS` with `stdin` given (`Stdio::null()`, a file).
-    pub(crate) fn start_with(args: &[&str], stdin: Stdio) -> Raw {
-        let mut command = Command::new(BIN);
-        command.arg("raw").args(args).env_clear();
-        Raw::program(command, stdin)
-    }
-
-    /// Any program (a peer such as `nc -l`) run the same way.
-    pub(crate) fn program(mut command: Command, stdin: Stdio) -> Raw {
-        let mut child = command
-            .stdin(stdin)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let readers = vec![
-            collect(child.stdout.take().unwrap(), stdout.clone()),
-            collect(child.stderr.take().unwrap(), stderr.clone()),
-        ];
-        Raw {
-            stdin: child.stdin.take(),
-            child,
-            stdout,
-            stderr,
-            readers,
-        }
-    }
-
-    pub(crate) fn write(&mut self, bytes: &[u8]) {
-        self.stdin.as_mut().unwrap().write_all(bytes).unwrap();
-    }
-
-    pub(crate) fn close_stdin(&mut self) {
-        drop(self.stdin.take());
-    }
-
-    pub(crate) fn stdout(&self) -> Vec<u8> {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    pub(crate) fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
-    }
-
-    /// Waits for netkit to exit, then for the last of its output.
-    pub(crate) fn wait(&mut self, what: &str) -> ExitStatus {
-        let child = &mut self.child;
-        let status = wait_for(what, LIMIT, || child.try_wait().unwrap());
-        for reader in self.readers.drain(..) {
-            reader.join().unwrap();
-        }
-        status
-    }
-
-    /// Polls the collected stdout until `find` is satisfied.
-    pub(crate) fn wait_stdout(&self, what: &str, find: impl Fn(&[u8]) -> bool) {
-        wait_for(what, LIMIT, || {
-            find(&self.stdout.lock().unwrap()).then_some(())
-        });
-    }
-
-    pub(crate) fn wait_stderr(&self, what: &str, find: impl Fn(&str) -> bool) -> String {
-        wait_for(what, LIMIT, || {
-            let text = self.stderr();
-            find(&text).then_some(text)
-        })
-    }
-}
-
-impl Drop for Raw {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
-    thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n @ 1..) = from.read(&mut buf) {
-            into.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    })
+/// `netkit raw ARGS` with `stdin` given (`Stdio::null()`, a file).
+pub(crate) fn start_raw_with(args: &[&str], stdin: Stdio) -> Proc {
+    let args: Vec<&str> = std::iter::once("raw").chain(args.iter().copied()).collect();
+    Proc::netkit_with(&args, stdin)
 }
 
 /// A peer that reads until netkit's FIN, then sends back what it got and closes.
@@ -183,7 +90,7 @@ impl Drop for TempFile {
 }
 
 /// The port of `raw --listen`'s `Listening on ADDR port PORT.` line, once it is there.
-pub(crate) fn listening_port(raw: &Raw, addr: &str) -> String {
+pub(crate) fn listening_port(raw: &Proc, addr: &str) -> String {
     let prefix = format!("Listening on {addr} port ");
     let find = |text: &str| {
         text.lines()
@@ -212,7 +119,7 @@ fn listener_with_empty_stdin_receives_every_byte() {
     let data = noise(5 << 20);
     let file = TempFile::new(&data);
     for piped in [false, true] {
-        let mut listener = Raw::start_with(
+        let mut listener = start_raw_with(
             &["--listen", "0", "--bind", "127.0.0.1", "--trace"],
             Stdio::null(),
         );
@@ -250,10 +157,10 @@ fn nc_listener_with_empty_stdin_receives_every_byte() {
     let file = TempFile::new(&data);
     let mut command = Command::new("nc");
     command.args(["-l", "-v", "127.0.0.1", "0"]);
-    let mut nc = Raw::program(command, Stdio::null());
+    let mut nc = Proc::start_with(command, Stdio::null());
     // openbsd nc -v names the port it got: "Listening on localhost 41234"
     let text = nc.wait_stderr("nc's 'Listening on' line", |t| {
-        t.contains("Listening on ") && t.ends_with('\n')
+        (t.contains("Listening on ") && t.ends_with('\n')).then(|| t.to_string())
     });
     let port = text
         .lines()
@@ -282,9 +189,9 @@ fn ncat_listener_with_empty_stdin_receives_every_byte() {
             drop(free);
             let mut command = Command::new("ncat");
             command.args(["-l", "-v", "127.0.0.1", &port]);
-            let ncat = Raw::program(command, Stdio::null());
+            let ncat = Proc::start_with(command, Stdio::null());
             let text = ncat.wait_stderr("ncat's 'Listening on' line", |t| {
-                t.contains("Listening on ") || t.contains("QUITTING")
+                (t.contains("Listening on ") || t.contains("QUITTING")).then(|| t.to_string())
             });
             text.contains("Listening on ").then_some((ncat, port))
         })
@@ -306,9 +213,9 @@ fn peer_fin_first_does_not_stop_piped_stdin() {
         stream.shutdown(Shutdown::Write).unwrap();
         got_tx.send(read_all(&mut stream)).unwrap();
     });
-    let mut raw = Raw::start(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
     raw.wait_stderr("the peer's FIN in the trace", |t| {
-        t.contains("FIN received from the peer")
+        t.contains("FIN received from the peer").then_some(())
     });
     let data = noise(2 << 20);
     raw.write(&data);
@@ -330,7 +237,7 @@ fn server_close_with_nothing_left_to_send_waits_for_stdin_and_exits_0() {
     let port = peer(|mut stream| {
         stream.write_all(b"220 ready\r\nbye\r\n").unwrap();
     });
-    let mut raw = Raw::start(&["127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["127.0.0.1", &port.to_string()]);
     raw.wait_stdout("the server's lines", |out| out == b"220 ready\r\nbye\r\n");
     raw.close_stdin();
     let status = raw.wait("netkit to exit once stdin ended");
@@ -346,7 +253,7 @@ fn peer_reset_mid_input_exits_1() {
         stream.read_exact(&mut [0u8]).unwrap();
         reset(stream);
     });
-    let mut raw = Raw::start(&["-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-q", "127.0.0.1", &port.to_string()]);
     raw.write(b"first line\n");
     let status = raw.wait("netkit to exit after the reset");
     assert_eq!(status.code(), Some(1), "{}", raw.stderr());
@@ -362,7 +269,7 @@ fn peer_fin_then_reset_mid_input_exits_1() {
         reset(stream);
         reset_tx.send(()).unwrap();
     });
-    let mut raw = Raw::start(&["-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-q", "127.0.0.1", &port.to_string()]);
     // more than the peer reads; netkit may end while it is written, so no unwrap
     let _ = raw.stdin.as_mut().unwrap().write_all(&noise(128 << 10));
     was_reset.recv_timeout(LIMIT).unwrap();
@@ -375,9 +282,9 @@ fn peer_fin_then_reset_mid_input_exits_1() {
 #[test]
 fn peer_closed_before_we_sent_exits_1() {
     let port = peer(drop);
-    let mut raw = Raw::start(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["--trace", "-q", "127.0.0.1", &port.to_string()]);
     raw.wait_stderr("the peer's FIN in the trace", |t| {
-        t.contains("FIN received from the peer")
+        t.contains("FIN received from the peer").then_some(())
     });
     raw.write(b"nobody reads this\n");
     raw.close_stdin();
@@ -482,7 +389,7 @@ fn wait_ends_the_silence_only_after_stdin_ends() {
         // silent, with the connection open, until the test is over
         let _ = held.lock().unwrap().recv();
     });
-    let mut raw = Raw::start(&["-w", "1", "-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-w", "1", "-q", "127.0.0.1", &port.to_string()]);
     // while stdin is open, -w does not end the conversation: watch for twice its length
     let watched = Instant::now() + Duration::from_secs(2);
     while Instant::now() < watched {
@@ -514,7 +421,7 @@ fn listen_takes_one_connection_from_nc() {
     if !common::have("nc") {
         return;
     }
-    let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1"]);
+    let mut raw = start_raw(&["--listen", "0", "--bind", "127.0.0.1"]);
     raw.write(b"from netkit\n");
     raw.close_stdin();
     let port = listening_port(&raw, "127.0.0.1");
@@ -546,7 +453,7 @@ fn listen_honours_the_address_family() {
         cases.push(("-6", "::", "[::1]", "127.0.0.1"));
     }
     for (flag, listening, reaches, refused) in cases {
-        let mut raw = Raw::start(&["--listen", "0", flag]);
+        let mut raw = start_raw(&["--listen", "0", flag]);
         let port = listening_port(&raw, listening);
         let wrong: std::net::SocketAddr = format!("{refused}:{port}").parse().unwrap();
         if wrong.is_ipv4() || common::have_ipv6() {
@@ -689,7 +596,7 @@ fn telnet_negotiation_is_answered_and_hidden() {
         stream.write_all(b"a\xff\xffb\r\n").unwrap();
         rest_tx.send(typed).unwrap();
     });
-    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-t", "-q", "127.0.0.1", &port.to_string()]);
     // stdin has sent nothing yet, so these nine bytes are the answers alone
     assert_eq!(
         answers.recv_timeout(LIMIT).unwrap(),
@@ -739,7 +646,7 @@ fn telnet_answers_every_negotiation_of_a_flood() {
         flood.join().unwrap();
         done_tx.send((got, wrong)).unwrap();
     });
-    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-t", "-q", "127.0.0.1", &port.to_string()]);
     let (got, wrong) = done
         .recv_timeout(Duration::from_secs(120))
         .expect("the flood to end");
@@ -766,7 +673,7 @@ fn telnet_negotiation_after_our_fin_is_left_unanswered_without_failing() {
         stream.write_all(&[IAC, 253, 24]).unwrap();
         stream.write_all(b"bye\r\n").unwrap();
     });
-    let mut raw = Raw::start(&["-t", "-q", "--trace", "127.0.0.1", &port.to_string()]);
+    let mut raw = start_raw(&["-t", "-q", "--trace", "127.0.0.1", &port.to_string()]);
     raw.close_stdin();
     let status = raw.wait("netkit -t to exit after the server closed");
     assert!(status.success(), "{status}: {}", raw.stderr());
@@ -784,7 +691,7 @@ fn telnet_login_prompt_from_a_real_telnetd_is_clean() {
     let Some(server) = inetd::Inetd::start(inetd::Service::Telnet) else {
         return;
     };
-    let mut raw = Raw::start(&["-t", "-q", "127.0.0.1", &server.port().to_string()]);
+    let mut raw = start_raw(&["-t", "-q", "127.0.0.1", &server.port().to_string()]);
     raw.wait_stdout("the login prompt", |out| {
         String::from_utf8_lossy(out).contains("login: ")
     });

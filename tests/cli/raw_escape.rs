@@ -7,7 +7,8 @@ use std::net::TcpStream;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use super::raw::{mirror, Tmux, LIMIT};
+use super::raw::{mirror, Tmux};
+use crate::common::process::LIMIT;
 use crate::common::{self, netkit, peer, tty, BIN};
 
 const IAC: u8 = 255;

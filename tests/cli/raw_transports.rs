@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use super::raw::{listening_port, mirror, same_bytes, Raw, TempFile, LIMIT};
+use super::raw::{listening_port, mirror, same_bytes, start_raw, start_raw_with, TempFile};
+use crate::common::process::{Proc, LIMIT};
 use crate::common::{self, netkit, noise, wait_for};
 
 /// A UDP server on `bind` (port 0) that sends each datagram back after `delay`.
@@ -65,16 +66,18 @@ impl Drop for SocketPath {
 }
 
 /// Sends `signal` to netkit.
-fn signal(raw: &Raw, signal: libc::c_int) {
+fn signal(raw: &Proc, signal: libc::c_int) {
     let pid = libc::pid_t::try_from(raw.child.id()).unwrap();
     // SAFETY: kill(2) with the pid of a child this test started and has not reaped yet
     assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
 }
 
 /// Waits for `raw --listen -U PATH`'s `Listening on PATH.` line.
-fn wait_listening_on(raw: &Raw, path: &SocketPath) {
+fn wait_listening_on(raw: &Proc, path: &SocketPath) {
     let line = format!("Listening on {}.", path.text());
-    raw.wait_stderr("the 'Listening on PATH' line", |t| t.contains(&line));
+    raw.wait_stderr("the 'Listening on PATH' line", |t| {
+        t.contains(&line).then_some(())
+    });
 }
 
 /// A program (a peer) run to its end with `stdin`, within the time limit.
@@ -205,10 +208,10 @@ fn udp_client_and_nc_u_listener_talk_both_ways() {
     }
     let mut command = Command::new("nc");
     command.args(["-u", "-l", "-v", "127.0.0.1", "0"]);
-    let mut nc = Raw::program(command, Stdio::piped());
+    let mut nc = Proc::start_with(command, Stdio::piped());
     // openbsd nc -u -l -v: "Bound on localhost 41234"
     let text = nc.wait_stderr("nc's 'Bound on' line", |t| {
-        t.contains("Bound on ") && t.ends_with('\n')
+        (t.contains("Bound on ") && t.ends_with('\n')).then(|| t.to_string())
     });
     let port = text
         .lines()
@@ -216,7 +219,7 @@ fn udp_client_and_nc_u_listener_talk_both_ways() {
         .and_then(|rest| rest.split_whitespace().last())
         .unwrap_or_else(|| panic!("{text:?}"))
         .to_string();
-    let mut raw = Raw::start(&["-u", "-q", "-w", "1", "127.0.0.1", &port]);
+    let mut raw = start_raw(&["-u", "-q", "-w", "1", "127.0.0.1", &port]);
     raw.write(b"from netkit \x00\xff\n");
     nc.wait_stdout("netkit's datagram at nc", |out| {
         out == b"from netkit \x00\xff\n"
@@ -235,15 +238,15 @@ fn udp_listener_hears_nc_u_and_answers_it() {
     if !common::have("nc") {
         return;
     }
-    let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1", "-u", "-w", "1"]);
+    let mut raw = start_raw(&["--listen", "0", "--bind", "127.0.0.1", "-u", "-w", "1"]);
     let port = listening_port(&raw, "127.0.0.1");
     let mut command = Command::new("nc");
     command.args(["-u", "127.0.0.1", &port]);
-    let mut nc = Raw::program(command, Stdio::piped());
+    let mut nc = Proc::start_with(command, Stdio::piped());
     nc.write(b"from nc\n");
     raw.wait_stdout("nc's datagram", |out| out == b"from nc\n");
     raw.wait_stderr("the sender's announcement", |t| {
-        t.contains("Datagram from 127.0.0.1 port ")
+        t.contains("Datagram from 127.0.0.1 port ").then_some(())
     });
     raw.write(b"from netkit\n");
     nc.wait_stdout("netkit's answer at nc", |out| out == b"from netkit\n");
@@ -254,7 +257,7 @@ fn udp_listener_hears_nc_u_and_answers_it() {
 
 #[test]
 fn udp_listener_announces_each_new_sender_once_and_answers_the_latest() {
-    let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1", "-u"]);
+    let mut raw = start_raw(&["--listen", "0", "--bind", "127.0.0.1", "-u"]);
     let port: u16 = listening_port(&raw, "127.0.0.1").parse().unwrap();
     let (a, b) = (
         UdpSocket::bind("127.0.0.1:0").unwrap(),
@@ -292,7 +295,7 @@ fn udp_listener_announces_each_new_sender_once_and_answers_the_latest() {
 
 #[test]
 fn keep_open_udp_listener_outlives_the_silence_and_ends_on_sigint() {
-    let mut raw = Raw::start_with(
+    let mut raw = start_raw_with(
         &[
             "--listen",
             "0",
@@ -338,7 +341,7 @@ fn unix_client_half_closes_against_socat_and_hears_the_rest() {
         &format!("UNIX-LISTEN:{}", path.text()),
         "SYSTEM:cat; echo done",
     ]);
-    let _socat = Raw::program(command, Stdio::null());
+    let _socat = Proc::start_with(command, Stdio::null());
     wait_for_file(&path.0);
     netkit()
         .args(["raw", "-U", path.text()])
@@ -355,7 +358,7 @@ fn unix_listener_serves_socat_and_removes_its_file() {
         return;
     }
     let path = SocketPath::new();
-    let mut raw = Raw::start(&["--listen", "-U", path.text()]);
+    let mut raw = start_raw(&["--listen", "-U", path.text()]);
     raw.write(b"from netkit\n");
     raw.close_stdin();
     wait_listening_on(&raw, &path);
@@ -380,7 +383,7 @@ fn unix_listener_serves_socat_and_removes_its_file() {
 fn unix_listener_replaces_a_stale_socket_file() {
     let path = SocketPath::new();
     drop(UnixListener::bind(&path.0).unwrap()); // its file stays behind, with nobody on it
-    let mut raw = Raw::start_with(&["--listen", "-U", path.text(), "--trace"], Stdio::null());
+    let mut raw = start_raw_with(&["--listen", "-U", path.text(), "--trace"], Stdio::null());
     wait_listening_on(&raw, &path);
     let mut client = UnixStream::connect(&path.0).unwrap();
     client.write_all(b"after the stale one\n").unwrap();
@@ -427,7 +430,7 @@ fn unix_listener_removes_its_file_on_sigterm_sigint_and_sighup() {
     ];
     for (sig, with_client) in signals {
         let path = SocketPath::new();
-        let mut raw = Raw::start(&["--listen", "-U", path.text()]);
+        let mut raw = start_raw(&["--listen", "-U", path.text()]);
         wait_listening_on(&raw, &path);
         let client = with_client.then(|| {
             let mut client = UnixStream::connect(&path.0).unwrap();
@@ -483,7 +486,7 @@ fn keep_open_serves_three_nc_clients_in_a_row() {
     if !common::have("nc") {
         return;
     }
-    let mut raw = Raw::start_with(
+    let mut raw = start_raw_with(
         &["--listen", "0", "--bind", "127.0.0.1", "-k", "--trace"],
         Stdio::null(),
     );
@@ -512,7 +515,7 @@ fn without_keep_open_only_the_first_client_is_served() {
     if !common::have("nc") {
         return;
     }
-    let mut raw = Raw::start_with(&["--listen", "0", "--bind", "127.0.0.1"], Stdio::null());
+    let mut raw = start_raw_with(&["--listen", "0", "--bind", "127.0.0.1"], Stdio::null());
     let port = listening_port(&raw, "127.0.0.1");
     run_peer("nc", &["-N", "127.0.0.1", &port], b"first\n").success();
     let status = raw.wait("netkit to exit after its one client");
@@ -527,7 +530,7 @@ fn keep_open_on_a_unix_socket_serves_socat_clients_until_sigint() {
         return;
     }
     let path = SocketPath::new();
-    let mut raw = Raw::start_with(&["--listen", "-U", path.text(), "-k"], Stdio::null());
+    let mut raw = start_raw_with(&["--listen", "-U", path.text(), "-k"], Stdio::null());
     wait_listening_on(&raw, &path);
     let connect = format!("UNIX-CONNECT:{}", path.text());
     for i in 1..=3 {
@@ -548,18 +551,18 @@ fn keep_open_on_a_unix_socket_serves_socat_clients_until_sigint() {
 
 #[test]
 fn keep_open_reports_a_client_reset_and_serves_the_next() {
-    let mut raw = Raw::start(&["--listen", "0", "--bind", "127.0.0.1", "-k"]);
+    let mut raw = start_raw(&["--listen", "0", "--bind", "127.0.0.1", "-k"]);
     let port: u16 = listening_port(&raw, "127.0.0.1").parse().unwrap();
     let first = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     raw.wait_stderr("the first client's banner", |t| {
-        t.contains("Connection from")
+        t.contains("Connection from").then_some(())
     });
     socket2::SockRef::from(&first)
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(first); // a reset
                  // stdin is a pipe still open: by the pump's rule, a reset may have cost some of it
-    raw.wait_stderr("the reset's line", |t| t.contains("netkit: "));
+    raw.wait_stderr("the reset's line", |t| t.contains("netkit: ").then_some(()));
     let mut second = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     second.write_all(b"still here\n").unwrap();
     raw.wait_stdout("the second client's line", |out| out == b"still here\n");

@@ -252,7 +252,15 @@ fn handed_over_sockets_go_to_services_by_name_then_by_port() {
     let mut first = vec![0; LINE_0.len()];
     chargen.read_exact(&mut first).unwrap();
     assert_eq!(first, LINE_0);
-    child.kill().unwrap();
+    drop((echo, chargen));
+    // SIGTERM, not SIGKILL: the log lines still queued are written before the exit
+    // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    common::wait_for(
+        "netkit to exit after SIGTERM",
+        Duration::from_secs(10),
+        || child.try_wait().unwrap(),
+    );
     let out = child.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&out.stderr);
     for line in [

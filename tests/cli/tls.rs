@@ -51,12 +51,12 @@ fn raw_tls_talks_both_ways_and_shows_the_session() {
         &port_text,
     ]);
     raw.write(b"hello from netkit\n");
-    server.wait_stdout("hello from netkit\n");
+    server.wait_stdout_contains("hello from netkit\n");
     server.write(b"hello from s_server\n");
-    raw.wait_stdout("hello from s_server\n");
+    raw.wait_stdout_contains("hello from s_server\n");
     raw.close_stdin();
     // s_server reads netkit's close_notify as the end of the session
-    server.wait_stdout("DONE");
+    server.wait_stdout_contains("DONE");
     assert!(raw.wait("netkit to exit").success(), "{}", raw.stderr());
     assert_eq!(
         raw.stderr(),
@@ -66,7 +66,7 @@ fn raw_tls_talks_both_ways_and_shows_the_session() {
             leaf_line()
         )
     );
-    assert_eq!(raw.stdout(), "hello from s_server\n");
+    assert_eq!(raw.stdout_text(), "hello from s_server\n");
 }
 
 #[test]
@@ -326,12 +326,12 @@ fn raw_tls_sends_sni_for_a_name_only() {
         &port.to_string(),
         "-4",
     ]);
-    server.wait_stdout("sni localhost\n");
+    server.wait_stdout_contains("sni localhost\n");
     raw.write(b"ping\n");
-    raw.wait_stdout("echo ping\n");
+    raw.wait_stdout_contains("echo ping\n");
     raw.close_stdin();
     assert!(raw.wait("netkit to exit").success(), "{}", raw.stderr());
-    server.wait_stdout("eof\n");
+    server.wait_stdout_contains("eof\n");
     server.wait("the Python server to exit");
 
     let (server, port) = python_server("leaf", &[], false);
@@ -344,7 +344,7 @@ fn raw_tls_sends_sni_for_a_name_only() {
         "127.0.0.1",
         &port.to_string(),
     ]);
-    server.wait_stdout("sni none\n");
+    server.wait_stdout_contains("sni none\n");
     raw.close_stdin();
     assert!(raw.wait("netkit to exit").success(), "{}", raw.stderr());
 }
@@ -365,7 +365,7 @@ fn raw_tls_takes_the_protocol_the_server_chooses() {
         "127.0.0.1",
         &port.to_string(),
     ]);
-    server.wait_stdout("alpn http/1.1\n");
+    server.wait_stdout_contains("alpn http/1.1\n");
     raw.wait_stderr("the session line", |e| {
         e.contains("TLS 1.3, TLS13_AES_256_GCM_SHA384, ALPN http/1.1\n")
             .then_some(())
@@ -395,9 +395,9 @@ fn raw_tls_presents_a_client_certificate() {
         "127.0.0.1",
         &port.to_string(),
     ]);
-    server.wait_stdout("client client.example\n");
+    server.wait_stdout_contains("client client.example\n");
     raw.write(b"hi\n");
-    raw.wait_stdout("echo hi\n");
+    raw.wait_stdout_contains("echo hi\n");
     raw.close_stdin();
     assert!(raw.wait("netkit to exit").success(), "{}", raw.stderr());
 }
@@ -417,7 +417,7 @@ fn raw_tls_names_the_alert_for_a_missing_client_certificate() {
         "127.0.0.1",
         &port.to_string(),
     ]);
-    server.wait_stdout("failed");
+    server.wait_stdout_contains("failed");
     let status = raw.wait("netkit to exit");
     assert_eq!(status.code(), Some(6), "{}", raw.stderr());
     assert_eq!(
@@ -642,10 +642,10 @@ fn raw_listen_tls_shows_the_fingerprint_s_client_sees() {
         e.contains("TLS 1.3, ").then_some(())
     });
     client.write(b"from s_client\n");
-    raw.wait_stdout("from s_client\n");
+    raw.wait_stdout_contains("from s_client\n");
     raw.write(b"from netkit\n");
-    client.wait_stdout("from netkit\n");
-    assert_eq!(openssl_fingerprint(&client.stdout()), print);
+    client.wait_stdout_contains("from netkit\n");
+    assert_eq!(openssl_fingerprint(&client.stdout_text()), print);
     raw.close_stdin();
     client.close_stdin();
     assert!(raw.wait("netkit to exit").success(), "{}", raw.stderr());
@@ -687,7 +687,7 @@ fn raw_listen_tls_serves_the_given_certificate() {
         &port.to_string(),
     ]);
     client.write(b"hello\n");
-    raw.wait_stdout("hello\n");
+    raw.wait_stdout_contains("hello\n");
     client.close_stdin();
     raw.close_stdin();
     assert!(
@@ -883,7 +883,7 @@ fn raw_listen_tls_keep_open_survives_a_client_without_tls() {
         &port.to_string(),
     ]);
     client.write(b"second\n");
-    raw.wait_stdout("second\n");
+    raw.wait_stdout_contains("second\n");
     client.close_stdin();
     raw.terminate();
     assert!(
@@ -915,7 +915,7 @@ fn raw_listen_tls_keep_open_times_out_a_silent_handshake() {
     crate::common::wait_for(
         "the second client's line after the first one's handshake timed out",
         std::time::Duration::from_secs(30),
-        || raw.stdout().contains("second\n").then_some(()),
+        || raw.stdout_text().contains("second\n").then_some(()),
     );
     let line = format!("netkit: TLS with {local} failed: timed out\n");
     assert!(raw.stderr().contains(&line), "{}", raw.stderr());
@@ -996,7 +996,7 @@ fn raw_listen_tls_prints_data_that_came_with_the_handshake() {
     while conn.wants_write() {
         conn.write_tls(&mut tcp).unwrap();
     }
-    raw.wait_stdout("with the finished\n");
+    raw.wait_stdout_contains("with the finished\n");
     drop(tcp);
     raw.close_stdin();
     raw.wait("netkit to exit");

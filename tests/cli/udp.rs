@@ -94,45 +94,23 @@ fn echo_over_udp() {
 #[test]
 fn udp_replies_are_rate_limited_per_source() {
     let server = spawn(&["echo", "serve", "--udp", "--udp-rate", "5"]);
-    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-    client.connect(server.addr()).unwrap();
-    for i in 0..40u8 {
-        client.send(&[i]).unwrap();
-    }
-    client
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let mut replies = 0;
-    let mut buf = [0u8; 16];
-    while client.recv(&mut buf).is_ok() {
-        replies += 1;
-    }
-    // the bucket holds 5, and refills at 5 a second while the 40 arrive
-    assert!(
-        (5..=8).contains(&replies),
-        "{replies} replies to 40 datagrams at --udp-rate 5"
-    );
+    common::udp::assert_rate_limited(server.addr(), 40, 5);
 }
 
 #[test]
 fn datagrams_from_reflecting_ports_get_no_answer() {
-    // binding port 7 needs privilege; without it this cannot be staged
-    let Ok(reflector) = UdpSocket::bind("127.0.0.1:7") else {
-        eprintln!("skipped: cannot bind UDP port 7 here");
+    // the unit test reflecting_ports_are_never_answered covers every port; this, the whole path
+    let mut server = spawn(&["echo", "serve", "--udp", "-v"]);
+    let reflector = std::net::SocketAddr::from(([127, 0, 0, 1], 7));
+    if common::udp::forge(reflector, server.addr(), b"ping-pong?").is_none() {
         return;
-    };
-    let server = spawn(&["echo", "serve", "--udp"]);
-    reflector.send_to(b"ping-pong?", server.addr()).unwrap();
-    reflector
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let mut buf = [0u8; 16];
-    // silence, that is: the wait runs out (an unconnected socket hears of no ICMP error)
-    let silence = reflector.recv(&mut buf);
-    assert!(
-        matches!(&silence, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
-        "the server answered port 7: {silence:?}"
-    );
+    }
+    let ignored = format!("ignored a datagram from {reflector}: a reflecting port");
+    server.wait_log("the datagram from port 7 to be ignored", |log| {
+        log.contains(&ignored).then_some(())
+    });
+    let answered = format!("datagram from {reflector} (");
+    assert!(!server.log().contains(&answered), "{}", server.log());
     // and an ordinary port is answered, so the silence above was the rule, not a dead server
     netkit()
         .args(["echo", "send", "--udp", "127.0.0.1", &server.port(), "x"])
@@ -491,44 +469,6 @@ fn a_wrong_udp_echo_of_a_stdin_line_is_a_mismatch() {
         ));
 }
 
-/// Sends one UDP datagram to `to` that claims to come from `from`, through a raw socket
-/// (root only); `None`, after saying why, when this process may not.
-fn forge(from: std::net::SocketAddr, to: std::net::SocketAddr, payload: &[u8]) -> Option<()> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let (std::net::SocketAddr::V4(from), std::net::SocketAddr::V4(to)) = (from, to) else {
-        panic!("forge takes IPv4 addresses");
-    };
-    let raw = match Socket::new(
-        Domain::IPV4,
-        Type::RAW,
-        Some(Protocol::from(libc::IPPROTO_RAW)),
-    ) {
-        Ok(raw) => raw,
-        Err(err) => {
-            common::skip(&format!(
-                "a datagram with a forged source needs a raw socket (root): {err}"
-            ));
-            return None;
-        }
-    };
-    let udp_len = 8 + payload.len();
-    let total = 20 + udp_len;
-    // IPPROTO_RAW: we write the IPv4 header; the kernel fills in its checksum
-    let mut packet = vec![0x45, 0];
-    packet.extend_from_slice(&(total as u16).to_be_bytes());
-    packet.extend_from_slice(&[0, 0, 0x40, 0, 64, libc::IPPROTO_UDP as u8, 0, 0]);
-    packet.extend_from_slice(&from.ip().octets());
-    packet.extend_from_slice(&to.ip().octets());
-    packet.extend_from_slice(&from.port().to_be_bytes());
-    packet.extend_from_slice(&to.port().to_be_bytes());
-    packet.extend_from_slice(&(udp_len as u16).to_be_bytes());
-    packet.extend_from_slice(&[0, 0]); // no UDP checksum, as IPv4 allows
-    packet.extend_from_slice(payload);
-    raw.send_to(&packet, &std::net::SocketAddr::V4(to).into())
-        .unwrap();
-    Some(())
-}
-
 #[test]
 fn a_forged_datagram_sets_off_no_endless_loop_between_two_servers() {
     let args = ["echo", "serve", "--udp", "--udp-rate", "1000000"];
@@ -546,7 +486,7 @@ fn a_forged_datagram_sets_off_no_endless_loop_between_two_servers() {
     b.wait_log("the first ping", |log| {
         log.contains("datagram from").then_some(())
     });
-    if forge(a.addr(), b.addr(), b"ping-pong?").is_none() {
+    if common::udp::forge(a.addr(), b.addr(), b"ping-pong?").is_none() {
         return;
     }
     let suspected = "a loop with another server, suspected";
@@ -559,15 +499,23 @@ fn a_forged_datagram_sets_off_no_endless_loop_between_two_servers() {
             .matches(&format!("datagram from {} (", other.addr()))
             .count()
     };
-    let at_warning = (answered(&a, &b), answered(&b, &a));
-    eprintln!("answers before the loop was cut (A to B, B to A): {at_warning:?}");
-    // a second more: neither answers the other again
-    std::thread::sleep(Duration::from_secs(1));
-    assert_eq!(
-        (answered(&a, &b), answered(&b, &a)),
-        at_warning,
-        "the loop went on"
+    // the answers stop, and stay stopped for a second: the datagrams still in flight die and
+    // the lines still in the two servers' pipes arrive (a loaded machine delays both)
+    let mut last = (answered(&a, &b), answered(&b, &a));
+    let mut still_since = std::time::Instant::now();
+    let at_warning = common::wait_for(
+        "the answers between the two servers to stop (the loop went on)",
+        Duration::from_secs(10),
+        || {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = (answered(&a, &b), answered(&b, &a));
+            if now != last {
+                (last, still_since) = (now, std::time::Instant::now());
+            }
+            (still_since.elapsed() >= Duration::from_secs(1)).then_some(now)
+        },
     );
+    eprintln!("answers before the loop was cut (A to B, B to A): {at_warning:?}");
     assert!(
         at_warning.0 + at_warning.1 < 1000,
         "{at_warning:?} answers before the loop stopped"
@@ -589,7 +537,7 @@ fn a_forged_datagram_sets_off_no_endless_loop_between_two_servers() {
 #[test]
 fn a_datagram_from_the_servers_own_address_and_port_is_not_answered() {
     let mut server = spawn(&["echo", "serve", "--udp", "--udp-rate", "1000000", "-v"]);
-    if forge(server.addr(), server.addr(), b"myself?").is_none() {
+    if common::udp::forge(server.addr(), server.addr(), b"myself?").is_none() {
         return;
     }
     let ignored = format!(

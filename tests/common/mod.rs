@@ -2,8 +2,10 @@
 #![allow(dead_code)]
 
 pub mod inetd;
+pub mod process;
 pub mod tls;
 pub mod tty;
+pub mod udp;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

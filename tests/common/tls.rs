@@ -1,13 +1,12 @@
 //! TLS test material: certificates made for the test run (rcgen), and TLS peers to talk to:
 //! `openssl s_server`, a Python `ssl` server, and rustls servers in the test process.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
@@ -15,10 +14,8 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+pub use super::process::{Proc, LIMIT};
 use super::wait_for;
-
-/// How long anything awaited may take before the test fails.
-pub const LIMIT: Duration = Duration::from_secs(10);
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -192,117 +189,6 @@ pub fn date(secs: i64) -> String {
     )
 }
 
-/// A child process whose stdin stays open until `close_stdin`, with stdout and stderr
-/// collected as they arrive; killed on drop.
-pub struct Proc {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    pub fn start(mut command: Command) -> Proc {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let readers = vec![
-            collect(child.stdout.take().unwrap(), stdout.clone()),
-            collect(child.stderr.take().unwrap(), stderr.clone()),
-        ];
-        Proc {
-            stdin: child.stdin.take(),
-            child,
-            stdout,
-            stderr,
-            readers,
-        }
-    }
-
-    /// `netkit ARGS` with a scrubbed environment.
-    pub fn netkit(args: &[&str]) -> Proc {
-        let mut command = Command::new(super::BIN);
-        command
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        Proc::start(command)
-    }
-
-    pub fn write(&mut self, bytes: &[u8]) {
-        self.stdin.as_mut().unwrap().write_all(bytes).unwrap();
-    }
-
-    pub fn close_stdin(&mut self) {
-        drop(self.stdin.take());
-    }
-
-    pub fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
-    }
-
-    pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
-    }
-
-    /// Waits until stdout contains `text`; the failure shows both streams.
-    pub fn wait_stdout(&self, text: &str) -> String {
-        wait_for(&format!("{text:?} on stdout"), LIMIT, || {
-            let out = self.stdout();
-            out.contains(text).then_some(out)
-        })
-    }
-
-    /// Waits until `find` sees what it wants on stderr.
-    pub fn wait_stderr<T>(&self, what: &str, find: impl Fn(&str) -> Option<T>) -> T {
-        wait_for(what, LIMIT, || find(&self.stderr()))
-    }
-
-    /// Sends SIGTERM.
-    pub fn terminate(&self) {
-        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-    }
-
-    /// Sends `signal`.
-    pub fn signal(&self, signal: i32) {
-        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
-        unsafe { libc::kill(self.child.id() as i32, signal) };
-    }
-
-    /// Waits for the exit, then for the last of the output.
-    pub fn wait(&mut self, what: &str) -> ExitStatus {
-        let child = &mut self.child;
-        let status = wait_for(what, LIMIT, || child.try_wait().unwrap());
-        for reader in self.readers.drain(..) {
-            reader.join().unwrap();
-        }
-        status
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
-    thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n @ 1..) = from.read(&mut buf) {
-            into.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    })
-}
-
 /// `openssl s_server` on 127.0.0.1, port 0, for one connection, with `cert` and `extra`
 /// options; returns it and its port (from its `ACCEPT` line).
 pub fn s_server(cert: &str, extra: &[&str]) -> (Proc, u16) {
@@ -322,7 +208,7 @@ pub fn s_server(cert: &str, extra: &[&str]) -> (Proc, u16) {
     command.args(extra);
     let server = Proc::start(command);
     let port = wait_for("s_server's ACCEPT line", LIMIT, || {
-        let out = server.stdout();
+        let out = server.stdout_text();
         let line = out.lines().find(|l| l.starts_with("ACCEPT "))?;
         line.rsplit(':').next()?.trim().parse().ok()
     });
@@ -392,7 +278,7 @@ except (ssl.SSLError, OSError) as err:
     ]);
     let server = Proc::start(command);
     let port = wait_for("the Python server's port line", LIMIT, || {
-        let out = server.stdout();
+        let out = server.stdout_text();
         out.lines()
             .find_map(|l| l.strip_prefix("port "))?
             .trim()

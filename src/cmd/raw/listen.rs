@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::{banner, Session};
 use crate::error::{Error, Result};
-use crate::net::copy::{Datagrams, End, Failure, Stream};
+use crate::net::copy::{Datagrams, End, Failure, NewSender, Stream};
 use crate::net::listen::{self, Stop};
 use crate::net::socket;
 
@@ -224,7 +224,11 @@ fn datagrams(session: &mut Session<'_>, port: u16) -> Result<()> {
         .peek_from(&mut [0; 1])
         .map_err(|e| Error::io(format!("cannot read from {local}"), e))?;
     let peer = SocketAddr::new(first.ip().to_canonical(), first.port()).to_string();
-    let stream = Datagrams::listening(socket, first, !args.quiet, session.trace);
+    let announce = |sender: SocketAddr| {
+        crate::say!("Datagram from {} port {}.", sender.ip(), sender.port());
+    };
+    let on_new_sender = (!args.quiet).then(|| Box::new(announce) as NewSender);
+    let stream = Datagrams::listening(socket, first, on_new_sender, session.trace);
     let idle = if args.keep_open {
         None
     } else {

@@ -3,6 +3,7 @@
 //! `run` picks the mode; `dial` builds the stream of the transport asked for; `listen` waits
 //! for peers. Every conversation is one `copy::pump` over that stream.
 
+pub mod escape;
 mod listen;
 
 use std::fs::File;
@@ -13,13 +14,12 @@ use std::time::Duration;
 
 use crate::cli::{RawArgs, RawZero};
 use crate::error::{Error, Result};
-use crate::net::copy::{
-    self, escape, Datagrams, End, Escape, Failure, Hexdump, Options, Sidecar, Stream,
-};
+use crate::net::copy::{self, Datagrams, End, Failure, Hexdump, Options, Prompt, Sidecar, Stream};
 use crate::net::listen::Stop;
 use crate::net::{addr, socket, trace::Trace, udp};
 use crate::tty::LineEnd;
 
+use self::escape::Escape;
 use super::tls::{self, Role, Tls};
 
 /// How long `-u` waits for replies once stdin has ended, without `-w`.
@@ -218,10 +218,11 @@ impl Session<'_> {
             idle,
             trace: self.trace,
         };
-        let escape = self.escape.map(|key| Escape {
+        let mut escape = self.escape.map(|key| Escape {
             key,
             peer,
             transport: transport(self.args),
+            telnet: self.args.telnet,
         });
         // Ctrl-] reaches netkit the moment it is typed; a signal stops the pump first, so
         // that the terminal gets its settings back on that way out too
@@ -238,7 +239,7 @@ impl Session<'_> {
         let sidecar = Sidecar {
             dump: self.dump.as_mut(),
             stop: self.stop.as_ref().map(Stop::fd),
-            escape,
+            escape: escape.as_mut().map(|e| e as &mut dyn Prompt),
         };
         let end = copy::pump_with(
             stream,

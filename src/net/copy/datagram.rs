@@ -9,11 +9,9 @@ use std::os::fd::{AsFd, BorrowedFd};
 use socket2::SockRef;
 
 use super::Stream;
+use crate::net::addr::canonical;
 use crate::net::trace::Trace;
-
-/// The largest UDP payload over IPv4 (65,535 less the IP and UDP headers); longer input goes
-/// out as several datagrams.
-pub const MAX_DATAGRAM: usize = 65_507;
+use crate::net::udp::MAX_PAYLOAD;
 
 /// Senders remembered for the announcement of new ones; beyond this many, the memory starts
 /// over (a flood of forged sources costs no more).
@@ -31,10 +29,14 @@ pub struct Datagrams {
     trace: Trace,
 }
 
+/// Called with each new sender of a listening socket, at its first datagram, with its address
+/// as people write it: `raw` prints `Datagram from ADDR port PORT.`
+pub type NewSender = Box<dyn FnMut(SocketAddr)>;
+
 /// What a listening socket keeps about its senders.
 struct Listening {
     heard: HashSet<SocketAddr>,
-    announce: bool,
+    on_new_sender: Option<NewSender>,
 }
 
 impl Datagrams {
@@ -50,12 +52,12 @@ impl Datagrams {
     }
 
     /// A bound `socket` that takes datagrams from anyone and sends to the most recent sender,
-    /// `first` until another is heard. With `announce`, the first datagram of each new sender
-    /// is announced on stderr: `Datagram from ADDR port PORT.`
+    /// `first` until another is heard. `on_new_sender` hears of each sender at its first
+    /// datagram (and again after `HEARD_LIMIT` others, once the memory started over).
     pub fn listening(
         socket: UdpSocket,
         first: SocketAddr,
-        announce: bool,
+        on_new_sender: Option<NewSender>,
         trace: Trace,
     ) -> Datagrams {
         Datagrams {
@@ -63,7 +65,7 @@ impl Datagrams {
             peer: first,
             listening: Some(Listening {
                 heard: HashSet::new(),
-                announce,
+                on_new_sender,
             }),
             trace,
         }
@@ -92,11 +94,6 @@ impl Datagrams {
     }
 }
 
-/// `addr` as people know it: an IPv4 sender on a dual-stack socket without its `::ffff:`.
-fn shown(addr: SocketAddr) -> SocketAddr {
-    SocketAddr::new(addr.ip().to_canonical(), addr.port())
-}
-
 impl AsFd for Datagrams {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.socket.as_fd()
@@ -117,7 +114,7 @@ impl Stream for Datagrams {
                 }
                 self.trace.step(format_args!(
                     "ICMP port unreachable: nothing listens on {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 // a listener's sender that went away; the others may still send
                 if self.listening.is_some() {
@@ -128,7 +125,7 @@ impl Stream for Datagrams {
         };
         // a dual-stack socket sees IPv4 senders as ::ffff:a.b.c.d; people know a.b.c.d (the
         // socket still needs the mapped form to answer)
-        let sender = shown(from);
+        let sender = canonical(from);
         self.trace.step(format_args!(
             "received a datagram of {len} bytes from {sender}"
         ));
@@ -138,8 +135,8 @@ impl Stream for Datagrams {
                     listening.heard.clear();
                 }
                 listening.heard.insert(from);
-                if listening.announce {
-                    crate::say!("Datagram from {} port {}.", sender.ip(), sender.port());
+                if let Some(on_new_sender) = listening.on_new_sender.as_mut() {
+                    on_new_sender(sender);
                 }
             }
             self.peer = from;
@@ -152,7 +149,7 @@ impl Stream for Datagrams {
     }
 
     fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let piece = &bytes[..bytes.len().min(MAX_DATAGRAM)];
+        let piece = &bytes[..bytes.len().min(MAX_PAYLOAD)];
         let sent = match self.listening {
             Some(_) => self.socket.send_to(piece, self.peer),
             None => self.socket.send(piece),
@@ -161,14 +158,14 @@ impl Stream for Datagrams {
             Ok(n) => {
                 self.trace.step(format_args!(
                     "sent a datagram of {n} bytes to {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 Ok(n)
             }
             Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
                 self.trace.step(format_args!(
                     "ICMP port unreachable: nothing listens on {}",
-                    shown(self.peer)
+                    canonical(self.peer)
                 ));
                 Err(err)
             }
@@ -181,7 +178,7 @@ impl Stream for Datagrams {
     }
 
     fn max_datagram(&self) -> Option<usize> {
-        Some(MAX_DATAGRAM)
+        Some(MAX_PAYLOAD)
     }
 }
 
@@ -220,12 +217,9 @@ mod tests {
         theirs.send(b"").unwrap();
         let err = ours.receive(&mut [0; 10]).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
-        assert_eq!(
-            ours.send(&vec![1; MAX_DATAGRAM + 10]).unwrap(),
-            MAX_DATAGRAM
-        );
+        assert_eq!(ours.send(&vec![1; MAX_PAYLOAD + 10]).unwrap(), MAX_PAYLOAD);
         let mut buf = vec![0; 70_000];
-        assert_eq!(theirs.recv(&mut buf).unwrap(), MAX_DATAGRAM);
+        assert_eq!(theirs.recv(&mut buf).unwrap(), MAX_PAYLOAD);
     }
 
     #[test]
@@ -236,7 +230,13 @@ mod tests {
             UdpSocket::bind("127.0.0.1:0").unwrap(),
             UdpSocket::bind("127.0.0.1:0").unwrap(),
         );
-        let mut ours = Datagrams::listening(ours, a.local_addr().unwrap(), false, Trace::default());
+        let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let on_new_sender = {
+            let heard = heard.clone();
+            Box::new(move |sender| heard.borrow_mut().push(sender))
+        };
+        let first = a.local_addr().unwrap();
+        let mut ours = Datagrams::listening(ours, first, Some(on_new_sender), Trace::default());
         let mut buf = [0; 16];
         for (sender, text) in [(&a, b"from a"), (&b, b"from b")] {
             sender.send_to(text, at).unwrap();
@@ -245,5 +245,9 @@ mod tests {
             let (n, from) = sender.recv_from(&mut buf).unwrap();
             assert_eq!((&buf[..n], from), (&b"reply"[..], at));
         }
+        a.send_to(b"again", at).unwrap();
+        assert_eq!(ours.receive(&mut buf).unwrap(), 5);
+        let senders = [first, b.local_addr().unwrap()];
+        assert_eq!(*heard.borrow(), senders, "each sender is told of once");
     }
 }

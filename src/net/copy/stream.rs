@@ -106,30 +106,47 @@ impl<S: Stream + ?Sized> Stream for Box<S> {
     }
 }
 
-impl Stream for TcpStream {
-    fn set_nonblocking(&self) -> io::Result<()> {
-        TcpStream::set_nonblocking(self, true)
-    }
+/// A socket that is its own stream: read and written as it is, `shutdown` for our FIN, and
+/// what else the transport can tell (`$extra`).
+macro_rules! socket_stream {
+    ($(#[$doc:meta])* $socket:ty { $($extra:item)* }) => {
+        $(#[$doc])*
+        impl Stream for $socket {
+            fn set_nonblocking(&self) -> io::Result<()> {
+                <$socket>::set_nonblocking(self, true)
+            }
 
-    fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.read(buf)
-    }
+            fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.read(buf)
+            }
 
-    fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write(bytes)
-    }
+            fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
+                self.write(bytes)
+            }
 
-    fn shut_write(&mut self) -> io::Result<()> {
-        self.shutdown(Shutdown::Write)
-    }
+            fn shut_write(&mut self) -> io::Result<()> {
+                self.shutdown(Shutdown::Write)
+            }
 
+            $($extra)*
+        }
+    };
+}
+
+socket_stream!(TcpStream {
     fn unacknowledged(&self) -> io::Result<usize> {
         if let Some(err) = self.take_error()? {
             return Err(err);
         }
         unacknowledged_tcp(self)
     }
-}
+});
+
+socket_stream!(
+    /// A write to a Unix socket whose peer has gone fails at once (`BrokenPipe`), so nothing is
+    /// ever unacknowledged in the TCP sense.
+    UnixStream {}
+);
 
 /// The send queue: bytes (and our FIN) written and not yet acknowledged (SIOCOUTQ).
 #[cfg(target_os = "linux")]
@@ -149,24 +166,4 @@ fn unacknowledged_tcp(stream: &TcpStream) -> io::Result<usize> {
 #[cfg(not(target_os = "linux"))]
 fn unacknowledged_tcp(_stream: &TcpStream) -> io::Result<usize> {
     Ok(0)
-}
-
-/// A write to a Unix socket whose peer has gone fails at once (`BrokenPipe`), so nothing is
-/// ever unacknowledged in the TCP sense.
-impl Stream for UnixStream {
-    fn set_nonblocking(&self) -> io::Result<()> {
-        UnixStream::set_nonblocking(self, true)
-    }
-
-    fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.read(buf)
-    }
-
-    fn send(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write(bytes)
-    }
-
-    fn shut_write(&mut self) -> io::Result<()> {
-        self.shutdown(Shutdown::Write)
-    }
 }

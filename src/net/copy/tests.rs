@@ -5,6 +5,7 @@ use std::fs::File;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::thread;
+use std::time::Instant;
 
 /// An input that holds `bytes` and then ends, as a pipe whose writer has closed would.
 fn piped(bytes: &[u8]) -> UnixStream {

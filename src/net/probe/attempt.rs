@@ -9,6 +9,7 @@ use mio::net::{TcpStream, UdpSocket};
 use mio::{Interest, Registry, Token};
 
 use super::{banner, limit, silent, Outcome, Plan, State, Tls};
+use crate::error::again;
 use crate::net::addr::Proto;
 use crate::net::socket;
 use crate::net::tls::starttls::{Dialogue, Step};
@@ -213,14 +214,7 @@ impl Attempt {
                         let banner = plan.banner.then(|| banner::first_line(&reply[..len]));
                         Ok(Next::Done(answer(State::Open, rtt, banner.flatten()), None))
                     }
-                    Err(err)
-                        if matches!(
-                            err.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                        ) =>
-                    {
-                        Ok(Next::Wait)
-                    }
+                    Err(err) if again(&err) => Ok(Next::Wait),
                     Err(err) => Ok(Next::Done(answer(classify(&err), rtt, None), Some(err))),
                 }
             }
@@ -357,14 +351,6 @@ fn tls_answer(target: SocketAddr, rtt: Duration, tls: Result<Tls, String>) -> Ou
         banner: None,
         tls: Some(tls),
     }
-}
-
-/// Nothing to do now; the event loop says when to try again.
-fn again(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-    )
 }
 
 /// The state a failed connect (or receive) stands for.

@@ -1,5 +1,6 @@
 //! `--banner`: the first line a server sends, read within a bound and shown escaped.
 
+use std::fmt::Write;
 use std::io::{self, Read};
 
 /// At most this much of what the server says first is read.
@@ -52,7 +53,8 @@ pub fn escape(bytes: &[u8]) -> String {
             b'\\' => text.push_str("\\\\"),
             b'"' => text.push_str("\\\""),
             b' '..=b'~' => text.push(char::from(byte)),
-            _ => text.push_str(&format!("\\x{byte:02x}")),
+            // into the String itself: writing to a String cannot fail
+            _ => drop(write!(text, "\\x{byte:02x}")),
         }
     }
     text
@@ -71,6 +73,10 @@ mod tests {
         );
         let all: Vec<u8> = (0..=255).collect();
         assert!(escape(&all).bytes().all(|b| (b' '..=b'~').contains(&b)));
+        // every byte as the format!("\\x{byte:02x}") it always was
+        for byte in (0..=255u8).filter(|b| !(b' '..=b'~').contains(b) && !b"\r\n\t".contains(b)) {
+            assert_eq!(escape(&[byte]), format!("\\x{byte:02x}"));
+        }
     }
 
     #[test]

@@ -51,7 +51,8 @@ impl<S: Service> Loop<'_, S> {
 }
 
 /// Answers one datagram, `(bytes, sender)`, received on `socket`, when the service has an
-/// answer and the guard lets it through, and logs what happened. UDP promises nothing: a reply
+/// answer and the guard lets it through, and logs what happened (one not answered at all is
+/// an info line once a second, a debug line otherwise). UDP promises nothing: a reply
 /// the kernel will not take is dropped. `scratch` is room for the answer, reused.
 pub fn answer<S: Service>(
     service: &S,
@@ -66,11 +67,17 @@ pub fn answer<S: Service>(
     let peer = super::canonical(from);
     scratch.clear();
     let Some(reply) = service.datagram(input, scratch) else {
-        info!(
-            name,
-            "datagram from {peer} ({} bytes in, not answered)",
-            input.len()
-        );
+        // a flood at discard must cost a count, not a line (a String) per datagram
+        let len = input.len();
+        match guard.unanswered(now) {
+            Some(0) => info!(name, "datagram from {peer} ({len} bytes in, not answered)"),
+            Some(more) => info!(
+                name,
+                "datagram from {peer} ({len} bytes in, not answered); {more} more not answered \
+                 since the last line like this"
+            ),
+            None => debug!(name, "datagram from {peer} ({len} bytes in, not answered)"),
+        }
         return;
     };
     match guard.check(peer, input, reply, now) {

@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -60,6 +61,17 @@ pub struct Guard {
     /// Replies per source address per second, and the burst a bucket holds.
     rate: u32,
     state: Mutex<State>,
+    unanswered: Unanswered,
+}
+
+/// The info line for datagrams the service does not answer (discard's, all of them): one a
+/// second at most, the rest counted into the next, so a flood costs a count each, not a line.
+/// Atomics rather than the lock: these datagrams never reach the rest of the guard.
+struct Unanswered {
+    /// Times are kept as milliseconds since this, plus one; 0 is never.
+    born: Instant,
+    logged_at: AtomicU64,
+    unlogged: AtomicU64,
 }
 
 /// What the guard says about one datagram.
@@ -109,7 +121,36 @@ impl Guard {
         Guard {
             rate,
             state: Mutex::new(State::default()),
+            unanswered: Unanswered {
+                born: Instant::now(),
+                logged_at: AtomicU64::new(0),
+                unlogged: AtomicU64::new(0),
+            },
         }
+    }
+
+    /// A datagram the service does not answer came: `Some(n)` when its info line may be
+    /// logged now, `n` being how many were left out since the last one (at most one a second);
+    /// `None`, and it is counted, when a debug line must do.
+    pub fn unanswered(&self, now: Instant) -> Option<u64> {
+        let Unanswered {
+            born,
+            logged_at,
+            unlogged,
+        } = &self.unanswered;
+        let at = now.saturating_duration_since(*born).as_millis() as u64 + 1;
+        let last = logged_at.load(Ordering::Relaxed);
+        // loops pass their own, slightly stale, clocks: one behind the last line is not later
+        let free = last == 0 || at.saturating_sub(last) >= 1000;
+        if free
+            && logged_at
+                .compare_exchange(last, at, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            return Some(unlogged.swap(0, Ordering::Relaxed));
+        }
+        unlogged.fetch_add(1, Ordering::Relaxed);
+        None
     }
 
     /// A port the server answers on: a datagram from it and one of the machine's addresses
@@ -194,7 +235,6 @@ impl State {
     /// Whether one more reply to `ip` fits its bucket now (and takes it).
     fn take(&mut self, rate: u32, ip: IpAddr, now: Instant) -> bool {
         let rate = f64::from(rate);
-        let ip = ip.to_canonical();
         let State {
             by_source, pruned, ..
         } = self;
@@ -279,9 +319,27 @@ fn digest(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::addr::canonical;
 
     fn peer(text: &str) -> SocketAddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn unanswered_datagrams_are_logged_once_a_second() {
+        let guard = Guard::new(10);
+        let start = Instant::now();
+        assert_eq!(guard.unanswered(start), Some(0));
+        for ms in [1, 500, 999] {
+            assert_eq!(guard.unanswered(start + Duration::from_millis(ms)), None);
+        }
+        assert_eq!(
+            guard.unanswered(start + Duration::from_millis(1000)),
+            Some(3)
+        );
+        // a loop's stale clock is not a second later
+        assert_eq!(guard.unanswered(start), None);
+        assert_eq!(guard.unanswered(start + Duration::from_secs(5)), Some(1));
     }
 
     #[test]
@@ -306,7 +364,12 @@ mod tests {
             "each source has its own"
         );
         assert_eq!(
-            guard.check(peer("[::ffff:127.0.0.1]:3000"), b"x", b"x", start),
+            guard.check(
+                canonical(peer("[::ffff:127.0.0.1]:3000")),
+                b"x",
+                b"x",
+                start
+            ),
             Verdict::Ignore("over --udp-rate"),
             "an IPv4 client of a dual-stack socket is the same source"
         );

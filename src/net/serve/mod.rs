@@ -21,7 +21,7 @@ mod service;
 mod tcp;
 
 use std::io;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,6 +32,9 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 
 use super::socket::Sockets;
+// applied where a peer's address is taken (accept, recv_from), so every line shows it so
+// and the limits and the guard count an IPv4 client of a dual-stack socket as IPv4
+pub(crate) use crate::net::addr::canonical;
 use admission::Admission;
 
 pub use datagram::answer;
@@ -72,12 +75,6 @@ struct Shared {
     admission: Admission,
     guard: Guard,
     stopping: AtomicBool,
-}
-
-/// A peer's address as people write it: an IPv4 client of a dual-stack socket is `a.b.c.d`,
-/// not `::ffff:a.b.c.d`. Applied where the address is taken, so every line shows it so.
-pub(crate) fn canonical(peer: SocketAddr) -> SocketAddr {
-    SocketAddr::new(peer.ip().to_canonical(), peer.port())
 }
 
 /// A running server's handle: ask it to stop from a signal thread or a test.

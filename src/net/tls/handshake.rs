@@ -8,6 +8,7 @@ use rustls::Connection;
 
 use super::summary;
 use super::verify::{self, Checker, Peer};
+use crate::error::again;
 use crate::net::trace::Trace;
 
 /// A socket the handshake runs on: std's (blocking, for raw) or mio's (for probe).
@@ -136,7 +137,7 @@ impl Handshake {
                     Ok(n) => self
                         .trace
                         .step(format_args!("TLS: sent {n} bytes of handshake")),
-                    Err(err) if would_block(&err) => return Ok(false),
+                    Err(err) if again(&err) => return Ok(false),
                     Err(err) => return Err(Failed::Io(err)),
                 }
             }
@@ -150,7 +151,7 @@ impl Handshake {
             if !self.answered {
                 match first_line(tcp) {
                     Ok(line) => self.sent = line,
-                    Err(err) if would_block(&err) => return Ok(false),
+                    Err(err) if again(&err) => return Ok(false),
                     // the read below reports it
                     Err(_) => {}
                 }
@@ -162,7 +163,7 @@ impl Handshake {
                     })
                 }
                 Ok(n) => n,
-                Err(err) if would_block(&err) => return Ok(false),
+                Err(err) if again(&err) => return Ok(false),
                 Err(err) => return Err(Failed::Io(err)),
             };
             self.answered = true;
@@ -189,13 +190,6 @@ impl Handshake {
             }
         }
     }
-}
-
-fn would_block(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-    )
 }
 
 /// The peer's first bytes, quoted, when they are a line of text: what a server that does

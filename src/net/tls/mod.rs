@@ -16,17 +16,18 @@ pub mod verify;
 use std::io;
 use std::net::TcpStream;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustls::{ClientConnection, Connection, ServerConnection};
 
 pub use config::{Client, ClientSettings, Server};
-pub use handshake::{Failed, Handshake, Wire};
+pub use handshake::{Failed, Handshake};
 pub use stream::{failure, Session, TlsStream};
-use verify::Peer;
+use verify::{Checker, Peer};
 
 use crate::error::{Error, Result};
-use crate::net::copy::poll::{self, Watch};
+use crate::net::poll::{self, Watch};
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 
 impl Client {
@@ -39,24 +40,18 @@ impl Client {
         wait: Option<Duration>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
+        let deadline = Deadline::after(wait);
         if let Some(protocol) = self.starttls {
             starttls::upgrade(&mut tcp, protocol, deadline, trace).map_err(|err| match err {
-                Ok(reason) => Error::Tls {
-                    addr: addr.to_string(),
-                    reason,
-                },
+                Ok(reason) => tls_failed(addr, reason),
                 Err(err) => io_failure(err, addr, Peer::Server),
             })?;
         }
-        let mut handshake = self.start(trace).map_err(|reason| Error::Tls {
-            addr: addr.to_string(),
-            reason,
-        })?;
-        finish(&mut handshake, &mut tcp, deadline).map_err(|failed| self.explain(failed, addr))?;
-        let stream = TlsStream::new(handshake, tcp);
-        let session = stream.session();
-        Ok((stream, session))
+        let handshake = self
+            .start(trace)
+            .map_err(|reason| tls_failed(addr, reason))?;
+        let checker = Some(&*self.checker);
+        complete(handshake, tcp, deadline, None, addr, Peer::Server, checker)
     }
 
     /// A client handshake, its ClientHello still to be sent; for a caller with its own
@@ -82,16 +77,6 @@ impl Client {
     pub fn reason(&self, failed: Failed) -> std::result::Result<String, io::Error> {
         failed.reason(Peer::Server, Some(&self.checker))
     }
-
-    fn explain(&self, failed: Failed, addr: &str) -> Error {
-        match self.reason(failed) {
-            Ok(reason) => Error::Tls {
-                addr: addr.to_string(),
-                reason,
-            },
-            Err(err) => io_failure(err, addr, Peer::Server),
-        }
-    }
 }
 
 impl Server {
@@ -100,66 +85,81 @@ impl Server {
     /// signals) ends it early: `Error::Stopped` once it is readable.
     pub fn accept(
         &self,
-        mut tcp: TcpStream,
+        tcp: TcpStream,
         addr: &str,
         wait: Option<Duration>,
         stop: Option<BorrowedFd<'_>>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
-        let deadline = wait.map(|wait| Instant::now() + wait);
-        let failed = |reason| Error::Tls {
-            addr: addr.to_string(),
-            reason,
-        };
+        let deadline = Deadline::after(wait);
         let conn = ServerConnection::new(self.config.clone())
-            .map_err(|e| failed(verify::words(&e, Peer::Client, false)))?;
+            .map_err(|e| tls_failed(addr, verify::words(&e, Peer::Client, false)))?;
         trace.step("TLS: waiting for the ClientHello");
-        let mut handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
-        let finished = finish_unless(&mut handshake, &mut tcp, deadline, stop).map_err(|err| {
-            match err.reason(Peer::Client, None) {
-                Ok(reason) => failed(reason),
-                Err(err) => io_failure(err, addr, Peer::Client),
-            }
-        })?;
-        if !finished {
-            return Err(Error::Stopped);
-        }
-        let stream = TlsStream::new(handshake, tcp);
-        let session = stream.session();
-        Ok((stream, session))
+        let handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
+        complete(handshake, tcp, deadline, stop, addr, Peer::Client, None)
     }
 }
 
-/// The handshake on `tcp` made non-blocking, waiting on it and on `stop` together, until
+/// Runs `handshake` to its end on `tcp` and hands back the session, or `Error::Stopped`
+/// once `stop` is readable; a failure is put in words for `peer`, a refused certificate by
+/// `checker` (a client's checks of the server).
+fn complete(
+    mut handshake: Handshake,
+    mut tcp: TcpStream,
+    deadline: Deadline,
+    stop: Option<BorrowedFd<'_>>,
+    addr: &str,
+    peer: Peer,
+    checker: Option<&Checker>,
+) -> Result<(TlsStream, Session)> {
+    let finished = match stop {
+        Some(stop) => finish_unless(&mut handshake, &mut tcp, deadline, stop),
+        None => finish(&mut handshake, &mut tcp, deadline).map(|()| true),
+    };
+    let finished = finished.map_err(|failed| match failed.reason(peer, checker) {
+        Ok(reason) => tls_failed(addr, reason),
+        Err(err) => io_failure(err, addr, peer),
+    })?;
+    if !finished {
+        return Err(Error::Stopped);
+    }
+    let stream = TlsStream::new(handshake, tcp);
+    let session = stream.session();
+    Ok((stream, session))
+}
+
+/// `TLS with ADDR failed: REASON` (exit 6).
+fn tls_failed(addr: &str, reason: String) -> Error {
+    Error::Tls {
+        addr: addr.to_string(),
+        reason,
+    }
+}
+
+/// The handshake on `tcp` made non-blocking, waiting on it and on `stop` together until
 /// `deadline`: false when `stop` became readable first. `tcp` is blocking again afterwards.
 fn finish_unless(
     handshake: &mut Handshake,
     tcp: &mut TcpStream,
-    deadline: Option<Instant>,
-    stop: Option<BorrowedFd<'_>>,
+    deadline: Deadline,
+    stop: BorrowedFd<'_>,
 ) -> std::result::Result<bool, Failed> {
-    fn readable(fd: BorrowedFd<'_>) -> Watch<'_> {
-        Watch {
-            fd,
-            read: true,
-            write: false,
-        }
-    }
     tcp.set_nonblocking(true).map_err(Failed::Io)?;
     while !handshake.advance(tcp)? {
-        let left = match deadline {
-            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => return Err(Failed::Io(io::ErrorKind::TimedOut.into())),
-            },
-            None => None,
-        };
+        // TimedOut once the deadline has passed
+        deadline.arm(tcp).map_err(Failed::Io)?;
         let socket = Watch {
+            fd: tcp.as_fd(),
+            read: true,
             write: handshake.wants_write(),
-            ..readable(tcp.as_fd())
+        };
+        let stop = Watch {
+            fd: stop,
+            read: true,
+            write: false,
         };
         let [_, stopped] =
-            poll::wait([Some(socket), stop.map(readable)], left).map_err(Failed::Io)?;
+            poll::wait([Some(socket), Some(stop)], deadline.left()).map_err(Failed::Io)?;
         if stopped.read || stopped.trouble {
             return Ok(false);
         }
@@ -172,10 +172,10 @@ fn finish_unless(
 fn finish(
     handshake: &mut Handshake,
     tcp: &mut TcpStream,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> std::result::Result<(), Failed> {
     loop {
-        set_deadline(tcp, deadline).map_err(Failed::Io)?;
+        deadline.arm(tcp).map_err(Failed::Io)?;
         // a blocking socket stops short only when its timeout ran out; the next turn says so
         if handshake.advance(tcp)? {
             return Ok(());
@@ -188,27 +188,11 @@ fn finish(
 fn io_failure(err: io::Error, addr: &str, peer: Peer) -> Error {
     let what = format!("TLS with {addr} failed");
     match err.kind() {
-        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => Error::Tls {
-            addr: addr.to_string(),
-            reason: format!("the {peer} reset the connection during the handshake"),
-        },
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => tls_failed(
+            addr,
+            format!("the {peer} reset the connection during the handshake"),
+        ),
         _ if crate::error::timed_out(&err) => Error::io(what, io::ErrorKind::TimedOut.into()),
         _ => Error::io(what, err),
     }
-}
-
-/// Bounds the next blocking read or write on `tcp` by `deadline` (none: no bound).
-fn set_deadline(tcp: &TcpStream, deadline: Option<Instant>) -> io::Result<()> {
-    let left = match deadline {
-        Some(deadline) => {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            Some(left)
-        }
-        None => None,
-    };
-    tcp.set_read_timeout(left)?;
-    tcp.set_write_timeout(left)
 }

@@ -11,8 +11,8 @@ mod tests;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Instant;
 
+use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 use reply::{coded_reply, imap_reply, line, quote, Reply};
 
@@ -109,7 +109,7 @@ impl Dialogue {
         self.buf.extend_from_slice(bytes);
         loop {
             let Some((reply, used)) = self.reply()? else {
-                if self.buf.len() > MAX_REPLY {
+                if self.buf.len() >= MAX_REPLY {
                     return Err(format!(
                         "the server's reply is longer than {} KiB",
                         MAX_REPLY / 1024
@@ -129,12 +129,15 @@ impl Dialogue {
         }
     }
 
-    /// The first complete reply in the buffer and the bytes it takes, if there is one.
+    /// The first complete reply in the buffer and the bytes it takes, if there is one
+    /// within `MAX_REPLY` bytes. Only that much is looked at, so that a long reply is refused
+    /// whether its end came in the read that crossed the limit or in a later one.
     fn reply(&self) -> Result<Option<(Reply, usize)>, String> {
+        let buf = &self.buf[..self.buf.len().min(MAX_REPLY)];
         match self.protocol {
-            Protocol::Smtp | Protocol::Ftp => coded_reply(&self.buf),
-            Protocol::Pop3 => Ok(line(&self.buf).map(|(text, used)| (Reply::Line(text), used))),
-            Protocol::Imap => Ok(imap_reply(&self.buf, self.awaiting == Awaiting::Greeting)),
+            Protocol::Smtp | Protocol::Ftp => coded_reply(buf),
+            Protocol::Pop3 => Ok(line(buf).map(|(text, used)| (Reply::Line(text), used))),
+            Protocol::Imap => Ok(imap_reply(buf, self.awaiting == Awaiting::Greeting)),
         }
     }
 
@@ -242,7 +245,7 @@ fn refused(protocol: Protocol, reply: &Reply) -> Result<Step, String> {
 pub fn upgrade(
     tcp: &mut TcpStream,
     protocol: Protocol,
-    deadline: Option<Instant>,
+    deadline: Deadline,
     trace: Trace,
 ) -> Result<(), Result<String, io::Error>> {
     let local = tcp.local_addr().map_err(Err)?;
@@ -252,7 +255,7 @@ pub fn upgrade(
         "{protocol}: waiting for the greeting before STARTTLS"
     ));
     loop {
-        super::set_deadline(tcp, deadline).map_err(Err)?;
+        deadline.arm(tcp).map_err(Err)?;
         let n = match tcp.read(&mut buf) {
             Ok(0) => {
                 return Err(Ok(format!(

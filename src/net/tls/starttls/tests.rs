@@ -106,6 +106,52 @@ fn a_reply_without_end_is_bounded() {
     assert!(d.feed(&junk).unwrap_err().contains("longer than 16 KiB"));
 }
 
+/// Feeds `bytes` in reads of `size`, as `upgrade` does, up to the first step that is not `More`.
+fn fed(protocol: Protocol, bytes: &[u8], size: usize) -> Result<Step, String> {
+    let mut d = dialogue(protocol);
+    for read in bytes.chunks(size) {
+        match d.feed(read)? {
+            Step::More => {}
+            step => return Ok(step),
+        }
+    }
+    Ok(Step::More)
+}
+
+#[test]
+fn the_reply_limit_is_the_same_wherever_reads_end() {
+    // a reply just over the limit, or a line just over it that is no reply: refused whether
+    // it comes in one read or in small ones (it was read when the read that crossed the
+    // limit also held its end)
+    let long = |start: &[u8]| {
+        let mut bytes = start.to_vec();
+        bytes.resize(MAX_REPLY + 100, b'x');
+        bytes.extend_from_slice(b"\r\n");
+        bytes
+    };
+    for (protocol, bytes) in [
+        (Protocol::Smtp, long(b"220 ")),
+        (Protocol::Ftp, long(b"SSH-2.0-")),
+        (Protocol::Pop3, long(b"+OK ")),
+    ] {
+        for size in [1000, 4096, bytes.len()] {
+            let step = fed(protocol, &bytes, size);
+            assert!(
+                step.as_ref()
+                    .is_err_and(|e| e.contains("longer than 16 KiB")),
+                "{protocol} in reads of {size}: {step:?}"
+            );
+        }
+    }
+    // a reply of exactly the limit is read
+    let mut exact = long(b"+OK ");
+    exact.drain(MAX_REPLY - 2..MAX_REPLY + 100);
+    assert_eq!(exact.len(), MAX_REPLY);
+    for size in [1000, MAX_REPLY] {
+        assert_eq!(fed(Protocol::Pop3, &exact, size), send("STLS\r\n"));
+    }
+}
+
 #[test]
 fn ipv6_clients_say_their_address_literal() {
     let mut d = Dialogue::new(Protocol::Smtp, "[::1]:5000".parse().unwrap());

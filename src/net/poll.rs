@@ -1,4 +1,4 @@
-//! Waiting on the input and the stream at once: poll(2), level-triggered.
+//! Waiting on several descriptors at once: poll(2), level-triggered.
 //!
 //! poll rather than mio's epoll: stdin may be a regular file or /dev/null, which epoll refuses,
 //! and poll needs no O_NONBLOCK on stdin, a flag that a terminal or pipe shares with the shell.
@@ -67,6 +67,41 @@ pub fn wait<const N: usize>(
     }))
 }
 
+/// What ended a `readable` wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Woken {
+    /// The descriptor has something to read, or an error or hang-up for the read to report.
+    Readable,
+    /// The stop became readable first (a signal).
+    Stopped,
+    /// The timeout passed.
+    TimedOut,
+}
+
+/// Waits until `fd` is readable or `stop` is, `timeout` at most (`None`: no limit); the stop
+/// wins when both are.
+pub fn readable(
+    fd: BorrowedFd<'_>,
+    stop: BorrowedFd<'_>,
+    timeout: Option<Duration>,
+) -> io::Result<Woken> {
+    let watch = |fd| {
+        Some(Watch {
+            fd,
+            read: true,
+            write: false,
+        })
+    };
+    let [ready, stopped] = wait([watch(fd), watch(stop)], timeout)?;
+    Ok(if stopped.read || stopped.trouble {
+        Woken::Stopped
+    } else if ready.read || ready.trouble {
+        Woken::Readable
+    } else {
+        Woken::TimedOut
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +127,17 @@ mod tests {
         drop(a);
         let [ready] = wait([watch()], None).unwrap();
         assert!(ready.read && ready.trouble, "a closed peer is a hang-up");
+    }
+
+    #[test]
+    fn the_stop_wins() {
+        let (mut a, b) = UnixStream::pair().unwrap();
+        let (mut signal, stop) = UnixStream::pair().unwrap();
+        let wait = |limit| readable(b.as_fd(), stop.as_fd(), limit).unwrap();
+        assert_eq!(wait(Some(Duration::from_millis(1))), Woken::TimedOut);
+        a.write_all(b"x").unwrap();
+        assert_eq!(wait(None), Woken::Readable);
+        signal.write_all(b"!").unwrap();
+        assert_eq!(wait(None), Woken::Stopped);
     }
 }
