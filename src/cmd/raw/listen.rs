@@ -12,7 +12,7 @@ use super::{banner, Session};
 use crate::error::{Error, Result};
 use crate::net::copy::{Datagrams, End, Failure, NewSender, Stream};
 use crate::net::listen::{self, Stop};
-use crate::net::socket;
+use crate::net::{addr, socket};
 
 /// Without `-k`, one connection is all `--listen` takes; nobody else needs to queue.
 const LISTEN_BACKLOG: u32 = 1;
@@ -102,7 +102,7 @@ impl Listener<'_> {
             Listener::Tcp(listener, local) => {
                 let (stream, peer) = listener.accept().map_err(Refused::Accept)?;
                 // a dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; people know a.b.c.d
-                let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
+                let peer = addr::canonical(peer);
                 session
                     .trace
                     .step(format_args!("connection from {peer} to {local}"));
@@ -223,7 +223,7 @@ fn datagrams(session: &mut Session<'_>, port: u16) -> Result<()> {
     let (_, first) = socket
         .peek_from(&mut [0; 1])
         .map_err(|e| Error::io(format!("cannot read from {local}"), e))?;
-    let peer = SocketAddr::new(first.ip().to_canonical(), first.port()).to_string();
+    let peer = addr::canonical(first).to_string();
     let announce = |sender: SocketAddr| {
         crate::say!("Datagram from {} port {}.", sender.ip(), sender.port());
     };
