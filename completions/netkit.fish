@@ -332,7 +332,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_s
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s t -l telnet -d 'Speak the telnet protocol: answer option negotiations and hide them'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s q -l quiet -d 'Do not print the connection banner'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s u -l udp -d 'Speak UDP: each piece of stdin goes out as one datagram, each datagram received is printed; after stdin ends, wait for replies until -w SECS (default 2) pass without one'
-complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s k -l keep-open -d 'With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM'
+complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s k -l keep-open -d 'With --listen: when a client leaves, wait for the next one, until SIGINT, SIGTERM or SIGHUP'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s E -l no-escape -d 'No escape character: every key typed goes to the peer, Ctrl-] too'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 4 -d 'Use IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand raw; and not __fish_seen_subcommand_from probe" -s 6 -d 'Use IPv6 addresses only'

@@ -88,7 +88,9 @@ takes any certificate and always warns. --starttls smtp, imap, pop3 or ftp speak
 upgrade first and fails with exit 6 when the server does not offer it. At the end of input, \
 netkit sends close_notify and keeps printing what the server still sends. With --listen, --tls \
 serves --cert and --key, or a certificate made for the run for localhost, 127.0.0.1, ::1, the \
-host name and the bind address, whose SHA-256 fingerprint is printed before the first client.";
+host name and the bind address, whose SHA-256 fingerprint is printed before the first client; \
+each client's handshake must be done within -w SECS (default 10), and with -k a client that \
+runs out of time is one line and the next one is served.";
 
 const DISCARD_NOTES: &str = "\
 Whatever a client sends is read and dropped, and nothing is ever sent back: a sink for testing \
@@ -104,11 +106,11 @@ unreachable is exit 4. --listen -u prints datagrams from any sender, announces t
 datagram of each new one (Datagram from ADDR port PORT.), and sends stdin to the most recent. \
 -U PATH is a Unix-domain stream socket with TCP's rules for closing; --listen -U PATH creates \
 the socket file, replaces a stale one (nobody accepts on it), refuses one a live server \
-listens on, and removes it on exit, SIGINT and SIGTERM included. -k serves one client after \
-another until SIGINT or SIGTERM, which end it with exit 0; with -u, it stops a silence from \
-ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> sent, < \
-received, local time), then hexdump -C lines counting from 0, repeats included; stdout is \
-unchanged.
+listens on, and removes it on exit, SIGINT, SIGTERM and SIGHUP included. -k serves one client \
+after another until SIGINT, SIGTERM or SIGHUP, which end it with exit 0; with -u, it stops a \
+silence from ending the listener. -x FILE writes each chunk as HH:MM:SS.ffffff > 12 bytes (> \
+sent, < received, local time), then hexdump -C lines counting from 0, repeats included; stdout \
+is unchanged.
 
 Escape: on a terminal, Ctrl-] (-e CHAR for another key, -E for none) sends what was typed \
 before it and opens the netkit> prompt at once: quit (exit 0), close (with -k, wait for the \
@@ -619,7 +621,8 @@ pub struct RawArgs {
     #[arg(short = 'U', long, value_name = "PATH",
           conflicts_with_all = ["udp", "bind", "ipv4", "ipv6", "tls_mode"])]
     pub unix: Option<PathBuf>,
-    /// With --listen: when a client leaves, wait for the next one, until SIGINT or SIGTERM.
+    /// With --listen: when a client leaves, wait for the next one, until SIGINT, SIGTERM or
+    /// SIGHUP.
     #[arg(short = 'k', long, requires = "listen", conflicts_with = "host")]
     pub keep_open: bool,
     /// Write every chunk of both directions to FILE (- for stderr) as hexdump -C lines.

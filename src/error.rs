@@ -64,6 +64,10 @@ pub enum Error {
     #[error("stdout closed")]
     StdoutClosed,
 
+    /// A signal ended a wait in good order (a listener's stop): the end of the job, exit 0.
+    #[error("stopped by a signal")]
+    Stopped,
+
     /// A failure with nobody to tell: under inetd, stderr is the client's socket.
     #[error("{0}")]
     Unheard(String),
@@ -79,6 +83,19 @@ impl Error {
             what: what.into(),
             source,
         }
+    }
+
+    /// Options that do not go together, found after parsing: `message` in clap's words and
+    /// with the usage line of `netkit SUBCOMMAND`, exit 2.
+    pub fn usage(subcommand: &str, kind: clap::error::ErrorKind, message: &str) -> Self {
+        use clap::CommandFactory;
+        let mut root = crate::cli::Cli::command();
+        root.build();
+        let mut command = match root.find_subcommand(subcommand) {
+            Some(found) => found.clone(),
+            None => root,
+        };
+        Error::Usage(Box::new(command.error(kind, message)))
     }
 
     /// A failed write to stdout; a closed pipe is the quiet `StdoutClosed`.
@@ -99,24 +116,30 @@ impl Error {
             Error::Bind { .. } | Error::Failed(_) | Error::Unheard(_) => 1,
             Error::Wait { .. } => 5,
             Error::Status(code) => *code,
-            Error::StdoutClosed => 0,
+            Error::StdoutClosed | Error::Stopped => 0,
             Error::Usage(_) => 2,
         }
     }
 
-    /// Prints the one stderr line and gives the exit code; a closed stdout is not worth a word,
-    /// and an unheard failure must not reach a client.
+    /// Prints the one stderr line and gives the exit code.
     pub fn report(&self) -> ExitCode {
+        self.warn();
+        ExitCode::from(self.exit_code())
+    }
+
+    /// Prints the line `report` prints, for a failure netkit lives through (a `-k` listener's
+    /// client): `netkit: ...`. A closed stdout or a stop is not worth a word, and an unheard
+    /// failure must not reach a client.
+    pub fn warn(&self) {
         if let Error::Usage(usage) = self {
             // clap writes its message, usage line and hint as it does for its own errors
             let _ = usage.print();
         } else if !matches!(
             self,
-            Error::StdoutClosed | Error::Unheard(_) | Error::Status(_)
+            Error::StdoutClosed | Error::Stopped | Error::Unheard(_) | Error::Status(_)
         ) {
             crate::say!("netkit: {self}");
         }
-        ExitCode::from(self.exit_code())
     }
 }
 

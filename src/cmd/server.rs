@@ -6,6 +6,7 @@ use crate::cli::ServerArgs;
 use crate::error::{Error, Result};
 use crate::net::iface;
 use crate::net::inetd;
+use crate::net::listen::{signal_name, Stop};
 use crate::net::serve::bind::Listen;
 use crate::net::serve::{Limits, Server, Service, Site, Stopper};
 use crate::net::socket::{self, Sockets};
@@ -60,8 +61,10 @@ pub fn run_all<S: Service>(
         // stderr is the client's socket too under inetd: a log line would reach the client
         log::silence();
         if entries.len() != 1 {
-            return Err(Error::Failed(
-                "--inetd serves one service: give one SERVICE".into(),
+            return Err(Error::usage(
+                "serve",
+                clap::error::ErrorKind::ArgumentConflict,
+                "--inetd serves one service: give one SERVICE",
             ));
         }
         let service = &entries[0].service;
@@ -268,27 +271,26 @@ fn default_loops() -> usize {
 }
 
 /// SIGINT, SIGTERM and SIGHUP (the terminal closed) stop accepting and give open sessions the
-/// grace period.
+/// grace period; the watcher thread waits on the one stop every command uses.
 fn stop_on_signals(stopper: Stopper, name: &'static str) -> Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .map_err(|e| Error::io("cannot handle signals", e))?;
+    let stop = Stop::on_signals().map_err(|e| Error::io("cannot handle signals", e))?;
     let watcher = std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                let which = match signal {
-                    SIGINT => "SIGINT",
-                    SIGHUP => "SIGHUP",
-                    _ => "SIGTERM",
-                };
+        .spawn(move || match stop.wait() {
+            Ok(signal) => {
                 info!(
                     name,
-                    "{which} received: no new connections, open ones get {} s",
+                    "{} received: no new connections, open ones get {} s",
+                    signal_name(signal),
                     GRACE.as_secs()
                 );
                 stopper.stop();
             }
+            Err(err) => warn!(
+                name,
+                "cannot wait for signals: {}",
+                crate::error::reason(&err)
+            ),
         });
     watcher
         .map(drop)

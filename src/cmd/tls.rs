@@ -2,6 +2,7 @@
 //! and the lines after the handshake.
 
 use std::net::TcpStream;
+use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
 use crate::cli::{Starttls, TlsArgs};
@@ -100,19 +101,21 @@ impl Tls {
 
     /// The connected socket as the stream to copy over: itself, or TLS after the handshake
     /// (and STARTTLS), whose summary is printed unless `quiet`. `peer` is the other end's
-    /// address, named in a server's messages; `wait` bounds each step (exit 5).
+    /// address, named in a server's messages; `wait` bounds each step (exit 5), and `stop`
+    /// ends a server's handshake early (`Error::Stopped`).
     pub fn wrap(
         &self,
         tcp: TcpStream,
         peer: &str,
         wait: Option<Duration>,
+        stop: Option<BorrowedFd<'_>>,
         quiet: bool,
         trace: Trace,
     ) -> Result<Box<dyn Stream>> {
         let (stream, session) = match self {
             Tls::Off => return Ok(Box::new(tcp)),
             Tls::Client { tls, addr } => tls.connect(tcp, addr, wait, trace)?,
-            Tls::Server(tls) => tls.accept(tcp, peer, wait, trace)?,
+            Tls::Server(tls) => tls.accept(tcp, peer, wait, stop, trace)?,
         };
         if !quiet {
             show(&session, matches!(self, Tls::Server(_)));

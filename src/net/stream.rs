@@ -34,7 +34,7 @@ impl Deadline {
     }
 
     /// The time left; `None`: no deadline.
-    fn left(self) -> Option<Duration> {
+    pub(crate) fn left(self) -> Option<Duration> {
         self.0
             .map(|at| at.saturating_duration_since(Instant::now()))
     }

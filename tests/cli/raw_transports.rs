@@ -420,8 +420,15 @@ fn unix_listener_refuses_a_live_socket_and_leaves_it_alone() {
 }
 
 #[test]
-fn unix_listener_removes_its_file_on_sigterm_and_sigint() {
-    for (sig, with_client) in [(libc::SIGTERM, false), (libc::SIGINT, true)] {
+fn unix_listener_removes_its_file_on_sigterm_sigint_and_sighup() {
+    let signals = [
+        (libc::SIGTERM, false),
+        (libc::SIGINT, true),
+        // the terminal closed
+        (libc::SIGHUP, false),
+        (libc::SIGHUP, true),
+    ];
+    for (sig, with_client) in signals {
         let path = SocketPath::new();
         let mut raw = start_raw(&["--listen", "-U", path.text()]);
         wait_listening_on(&raw, &path);
@@ -822,4 +829,39 @@ fn trace_narrates_udp_and_unix() {
     for text in [&udp, &unix] {
         assert!(text.lines().all(|l| stamped.eval(l)), "{text}");
     }
+}
+
+/// A dual-stack listener (`--listen` without `--bind`) names an IPv4 client as IPv4, over TCP
+/// and UDP alike, never as ::ffff:127.0.0.1.
+#[test]
+fn dual_stack_listener_names_ipv4_peers_as_ipv4() {
+    if !common::have_ipv6() {
+        return;
+    }
+    let mut tcp = start_raw(&["--listen", "0"]);
+    let port: u16 = listening_port(&tcp, "::").parse().unwrap();
+    let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let local = client.local_addr().unwrap();
+    tcp.wait_stderr("the TCP client's Connection line", |t| {
+        t.contains(&format!(
+            "Connection from 127.0.0.1 port {}.\n",
+            local.port()
+        ))
+        .then_some(())
+    });
+    drop(client);
+    tcp.close_stdin();
+    assert!(tcp.wait("netkit to exit").success(), "{}", tcp.stderr());
+
+    let mut udp = start_raw(&["--listen", "0", "-u", "-w", "1"]);
+    let port: u16 = listening_port(&udp, "::").parse().unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"hi\n", ("127.0.0.1", port)).unwrap();
+    let from = sender.local_addr().unwrap().port();
+    udp.wait_stderr("the sender's Datagram line", |t| {
+        t.contains(&format!("Datagram from 127.0.0.1 port {from}.\n"))
+            .then_some(())
+    });
+    udp.close_stdin();
+    assert!(udp.wait("netkit to exit").success(), "{}", udp.stderr());
 }

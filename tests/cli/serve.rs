@@ -180,11 +180,15 @@ fn under_inetd_one_service_is_served_and_several_are_an_error() {
         .success()
         .stdout("\0\u{ff}hi")
         .stderr("");
+    // a usage error, in clap's form
     netkit()
         .args(["serve", "--inetd", "echo", "time"])
         .assert()
-        .code(1)
-        .stderr("netkit: --inetd serves one service: give one SERVICE\n");
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::starts_with(
+            "error: --inetd serves one service: give one SERVICE\n\nUsage: netkit serve ",
+        ));
 }
 
 /// `netkit serve ARGS` started as systemd starts a socket-activated service: `sockets` on

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::thread;
 
 use crate::common::tls::{
-    date, pki, python_server, read_command, s_server, starttls_server, Proc, DAY,
+    date, pki, python_server, read_command, rustls_client, s_server, starttls_server, Proc, DAY,
 };
 use crate::common::{have, netkit, peer};
 
@@ -892,4 +892,112 @@ fn raw_listen_tls_keep_open_survives_a_client_without_tls() {
         raw.stderr()
     );
     client.wait("the client to exit");
+}
+
+/// A client that connects and says nothing gets `-w` (10 s without it) for its handshake; with
+/// -k, its line follows, and the next client is served.
+#[test]
+fn raw_listen_tls_keep_open_times_out_a_silent_handshake() {
+    let mut raw = Proc::netkit(&["raw", "--listen", "0", "--bind", "127.0.0.1", "-k", "--tls"]);
+    let (_, port) = listening(&raw);
+    let silent = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let local = silent.local_addr().unwrap();
+    let mut client = Proc::netkit(&[
+        "raw",
+        "--tls",
+        "--insecure",
+        "-q",
+        "127.0.0.1",
+        &port.to_string(),
+    ]);
+    client.write(b"second\n");
+    // the silent client's 10 s, and as long again for a loaded machine
+    crate::common::wait_for(
+        "the second client's line after the first one's handshake timed out",
+        std::time::Duration::from_secs(30),
+        || raw.stdout_text().contains("second\n").then_some(()),
+    );
+    let line = format!("netkit: TLS with {local} failed: timed out\n");
+    assert!(raw.stderr().contains(&line), "{}", raw.stderr());
+    client.close_stdin();
+    raw.terminate();
+    assert!(
+        raw.wait("netkit to exit on SIGTERM").success(),
+        "{}",
+        raw.stderr()
+    );
+    client.wait("the client to exit");
+    drop(silent);
+}
+
+/// SIGINT while a client's handshake is under way ends the listener (exit 0), however long
+/// -w would let the handshake take.
+#[test]
+fn raw_listen_tls_keep_open_ends_on_sigint_during_a_handshake() {
+    let mut raw = Proc::netkit(&[
+        "raw",
+        "--listen",
+        "0",
+        "--bind",
+        "127.0.0.1",
+        "-k",
+        "--tls",
+        "-w",
+        "300",
+    ]);
+    let (_, port) = listening(&raw);
+    let silent = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    raw.wait_stderr("the silent client's Connection line", |err| {
+        err.contains("Connection from 127.0.0.1 port ")
+            .then_some(())
+    });
+    raw.signal(libc::SIGINT);
+    let status = raw.wait("netkit to exit on SIGINT during the handshake");
+    assert!(status.success(), "{status}: {}", raw.stderr());
+    drop(silent);
+}
+
+/// A client's first bytes that come in the same segment as its Finished are printed at once,
+/// not when more arrives.
+#[test]
+fn raw_listen_tls_prints_data_that_came_with_the_handshake() {
+    let pki = pki();
+    let mut raw = Proc::netkit(&[
+        "raw",
+        "--listen",
+        "0",
+        "--bind",
+        "127.0.0.1",
+        "--tls",
+        "--cert",
+        &pki.cert("leaf"),
+        "--key",
+        &pki.key("leaf"),
+    ]);
+    let (_, port) = listening(&raw);
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut conn = rustls::ClientConnection::new(rustls_client(), name).unwrap();
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(crate::common::tls::LIMIT))
+        .unwrap();
+    for _ in 0..20 {
+        if !conn.is_handshaking() {
+            break;
+        }
+        while conn.wants_write() {
+            conn.write_tls(&mut tcp).unwrap();
+        }
+        assert!(conn.read_tls(&mut tcp).unwrap() > 0, "the server closed");
+        conn.process_new_packets().unwrap();
+    }
+    assert!(!conn.is_handshaking(), "the handshake never ended");
+    // the Finished is queued, not sent: the line goes out with it, in one write
+    conn.writer().write_all(b"with the finished\n").unwrap();
+    while conn.wants_write() {
+        conn.write_tls(&mut tcp).unwrap();
+    }
+    raw.wait_stdout_contains("with the finished\n");
+    drop(tcp);
+    raw.close_stdin();
+    raw.wait("netkit to exit");
 }

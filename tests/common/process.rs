@@ -113,6 +113,12 @@ impl Proc {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
     }
 
+    /// Sends `signal`.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill(2) on our own child's pid, which is not yet reaped
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+    }
+
     /// Waits for the exit, then for the last of the output.
     pub fn wait(&mut self, what: &str) -> ExitStatus {
         let child = &mut self.child;

@@ -308,6 +308,23 @@ pub fn rustls_server(cert: &str) -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
+/// The rustls client configuration that trusts the run's CA, for clients written in the test.
+pub fn rustls_client() -> Arc<rustls::ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(pki().cert("ca")).unwrap() {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
 /// A server for one connection in a thread: `plaintext` speaks the greeting and the
 /// upgrade on the socket (and says whether to go on), then, over TLS with `leaf`, each line
 /// received is answered `echo LINE`; at close_notify it sends `bye` and closes. The handle

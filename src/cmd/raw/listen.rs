@@ -6,18 +6,23 @@ use std::net::{SocketAddr, TcpListener};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixListener;
 use std::path::Path;
+use std::time::Duration;
 
 use super::{banner, Session};
 use crate::error::{Error, Result};
 use crate::net::copy::{Datagrams, End, Failure, NewSender, Stream};
 use crate::net::listen::{self, Stop};
-use crate::net::socket;
+use crate::net::{addr, socket};
 
 /// Without `-k`, one connection is all `--listen` takes; nobody else needs to queue.
 const LISTEN_BACKLOG: u32 = 1;
 
 /// With `-k`, the clients that may wait for their turn.
 const KEEP_OPEN_BACKLOG: u32 = 128;
+
+/// How long a client's TLS handshake may take without `-w`: a silent client must not keep
+/// the next one waiting for ever.
+pub const HANDSHAKE_WAIT: Duration = Duration::from_secs(10);
 
 /// `--listen PORT`: TCP, or UDP with `-u`.
 pub(super) fn on_port(session: &mut Session<'_>, port: u16) -> Result<()> {
@@ -90,13 +95,14 @@ impl Listener<'_> {
     }
 
     /// The next client's stream and its name for messages, announced; with `--tls`, once
-    /// its handshake is done.
+    /// its handshake is done, within `-w` (default `HANDSHAKE_WAIT`) and unless a signal
+    /// comes first (`Error::Stopped`).
     fn accept(&self, session: &Session<'_>) -> Result<(Box<dyn Stream>, String), Refused> {
         match self {
             Listener::Tcp(listener, local) => {
                 let (stream, peer) = listener.accept().map_err(Refused::Accept)?;
                 // a dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; people know a.b.c.d
-                let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
+                let peer = addr::canonical(peer);
                 session
                     .trace
                     .step(format_args!("connection from {peer} to {local}"));
@@ -105,10 +111,12 @@ impl Listener<'_> {
                     format_args!("Connection from {} port {}.", peer.ip(), peer.port()),
                 );
                 let peer = peer.to_string();
-                let (args, wait) = (session.args, session.args.client.timeout(None));
+                let args = session.args;
+                let wait = args.client.timeout(Some(HANDSHAKE_WAIT));
+                let stop = session.stop.as_ref().map(Stop::fd);
                 let stream = session
                     .tls
-                    .wrap(stream, &peer, wait, args.quiet, session.trace)
+                    .wrap(stream, &peer, wait, stop, args.quiet, session.trace)
                     .map_err(Refused::Tls)?;
                 Ok((stream, peer))
             }
@@ -143,14 +151,18 @@ enum Refused {
 /// client is still welcome; trouble with stdin, stdout or the dump ends netkit.
 fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
     let keep_open = session.args.keep_open;
+    let stopped = |session: &Session<'_>| {
+        session.trace.step("signal received: no more clients");
+        Ok(())
+    };
     loop {
         let waited = listen::wait_readable(listener.as_fd(), session.stop.as_ref());
         if !waited.map_err(|e| Error::io("cannot wait for a client", e))? {
-            session.trace.step("signal received: no more clients");
-            return Ok(());
+            return stopped(session);
         }
         let (stream, peer) = match listener.accept(session) {
             Ok(accepted) => accepted,
+            Err(Refused::Tls(Error::Stopped)) => return stopped(session),
             // a client that gave up while it waited for its turn
             Err(Refused::Accept(err))
                 if keep_open && err.kind() == io::ErrorKind::ConnectionAborted =>
@@ -163,7 +175,7 @@ fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
             }
             // with -k, a client's failed handshake is its line; the next one is welcome
             Err(Refused::Tls(err)) if keep_open => {
-                crate::say!("netkit: {err}");
+                err.warn();
                 continue;
             }
             Err(Refused::Tls(err)) => return Err(err),
@@ -175,7 +187,7 @@ fn serve(session: &mut Session<'_>, listener: &Listener<'_>) -> Result<()> {
             Err(failure @ (Failure::Receive(_) | Failure::Send(_) | Failure::Unsent(_)))
                 if keep_open =>
             {
-                crate::say!("netkit: {}", session.explain(failure, &peer));
+                session.explain(failure, &peer).warn();
             }
             Err(failure) => return Err(session.explain(failure, &peer)),
         }
@@ -211,7 +223,7 @@ fn datagrams(session: &mut Session<'_>, port: u16) -> Result<()> {
     let (_, first) = socket
         .peek_from(&mut [0; 1])
         .map_err(|e| Error::io(format!("cannot read from {local}"), e))?;
-    let peer = SocketAddr::new(first.ip().to_canonical(), first.port()).to_string();
+    let peer = addr::canonical(first).to_string();
     let announce = |sender: SocketAddr| {
         crate::say!("Datagram from {} port {}.", sender.ip(), sender.port());
     };

@@ -78,6 +78,7 @@ pub fn run(args: RawArgs) -> Result<()> {
         input,
         dump,
         stop: None,
+        signal_kills: false,
         tls,
         escape,
     };
@@ -109,29 +110,22 @@ fn mode(args: &RawArgs) -> Result<Mode<'_>> {
         (None, _, Some(None), Some(path)) => Ok(Mode::ListenUnix(path)),
         (None, _, None, Some(path)) => Ok(Mode::Dial(Peer::Unix(path))),
         (Some(host), Some(port), None, None) => Ok(Mode::Dial(Peer::Host { host, port })),
-        (_, _, Some(None), None) => Err(usage(
+        (_, _, Some(None), None) => Err(Error::usage(
+            "raw",
             ErrorKind::MissingRequiredArgument,
             "--listen needs a PORT, or -U PATH for a Unix socket",
         )),
-        (_, _, Some(Some(_)), Some(_)) => Err(usage(
+        (_, _, Some(Some(_)), Some(_)) => Err(Error::usage(
+            "raw",
             ErrorKind::ArgumentConflict,
             "--listen takes a PORT or -U PATH, not both",
         )),
         // clap requires HOST and PORT together, or --listen, or -U
-        _ => Err(Error::Failed(
-            "give HOST and PORT, -U PATH, or --listen".into(),
+        _ => Err(Error::usage(
+            "raw",
+            ErrorKind::MissingRequiredArgument,
+            "give HOST and PORT, -U PATH, or --listen",
         )),
-    }
-}
-
-/// A usage error in clap's words, with raw's usage line.
-fn usage(kind: clap::error::ErrorKind, message: &str) -> Error {
-    use clap::CommandFactory;
-    let mut root = crate::cli::Cli::command();
-    root.build();
-    match root.find_subcommand_mut("raw") {
-        Some(raw) => Error::Usage(Box::new(raw.error(kind, message))),
-        None => Error::Failed(message.into()),
     }
 }
 
@@ -183,7 +177,10 @@ fn dial(
                     addr::host_port(host, port)
                 }
             };
-            Ok((tls.wrap(stream, &peer, wait, args.quiet, *trace)?, peer))
+            Ok((
+                tls.wrap(stream, &peer, wait, None, args.quiet, *trace)?,
+                peer,
+            ))
         }
     }
 }
@@ -194,8 +191,12 @@ struct Session<'a> {
     trace: Trace,
     input: File,
     dump: Option<Hexdump>,
-    /// Set by listeners that end on SIGINT/SIGTERM in good order (`-k`, a socket file).
+    /// Set by listeners that end on SIGINT, SIGTERM and SIGHUP in good order (`-k`, a socket
+    /// file), or by `converse` for the terminal's sake (see `signal_kills`).
     stop: Option<Stop>,
+    /// The stop is there for the terminal alone: once it has its settings back, a signal
+    /// ends netkit as it would have without the stop (as nc: SIGINT is exit 130 in a shell).
+    signal_kills: bool,
     /// `--tls`: the client or server side each TCP connection gets.
     tls: Tls,
     /// The key that opens the `netkit>` prompt, when stdin is a terminal and `-E` is not given.
@@ -223,10 +224,14 @@ impl Session<'_> {
             transport: transport(self.args),
             telnet: self.args.telnet,
         });
-        // Ctrl-] reaches netkit the moment it is typed, and the terminal is put back after
-        // a listener's stop handles SIGINT and SIGTERM; otherwise they end netkit as ever
-        let fatal = self.stop.is_none();
-        let _line_end = escape.and_then(|e| line_end(&self.input, e.key, fatal, &self.trace));
+        // Ctrl-] reaches netkit the moment it is typed; a signal stops the pump first, so
+        // that the terminal gets its settings back on that way out too
+        let line_end = match escape {
+            Some(escape) if self.stop_for_terminal(escape.key) => {
+                line_end(&self.input, escape.key, &self.trace)
+            }
+            _ => None,
+        };
         if let Some(escape) = escape {
             let name = escape::name(escape.key);
             banner(self.args, format_args!("Escape character is '{name}'."));
@@ -243,10 +248,36 @@ impl Session<'_> {
             options,
             sidecar,
         );
+        drop(line_end);
+        let signal = self.stop.as_ref().and_then(Stop::signal);
+        if let (true, Some(signal)) = (self.signal_kills, signal) {
+            // does not return for SIGINT, SIGTERM or SIGHUP
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+        }
         if let Ok(End::Closed | End::Quit) = end {
             banner(self.args, format_args!("Connection closed."));
         }
         end
+    }
+
+    /// Whether a stop is there to put the terminal back on a signal: the listener's, or one
+    /// made now, after which signals kill (`signal_kills`). Without it (an error), the
+    /// terminal keeps its settings.
+    fn stop_for_terminal(&mut self, key: u8) -> bool {
+        if self.stop.is_some() {
+            return true;
+        }
+        match Stop::on_signals() {
+            Ok(stop) => {
+                self.stop = Some(stop);
+                self.signal_kills = true;
+                true
+            }
+            Err(err) => {
+                keeps_settings(&self.trace, &err, key);
+                false
+            }
+        }
     }
 
     /// The line for a failed conversation with `peer` (`host:port` or a path).
@@ -292,20 +323,20 @@ impl Session<'_> {
     }
 }
 
-/// The terminal on stdin with `key` ending lines (see `LineEnd::set` for `fatal`); without
-/// it (an error), the key still opens the prompt, once Enter sends its line.
-fn line_end<'f>(input: &'f File, key: u8, fatal: bool, trace: &Trace) -> Option<LineEnd<'f>> {
-    match LineEnd::set(input.as_fd(), key, fatal) {
-        Ok(line_end) => Some(line_end),
-        Err(err) => {
-            trace.step(format_args!(
-                "the terminal keeps its settings ({}): {} works after Enter",
-                crate::error::reason(&err),
-                escape::name(key)
-            ));
-            None
-        }
-    }
+/// The terminal on stdin with `key` ending lines; without it (an error), the key still opens
+/// the prompt, once Enter sends its line.
+fn line_end<'f>(input: &'f File, key: u8, trace: &Trace) -> Option<LineEnd<'f>> {
+    LineEnd::set(input.as_fd(), key)
+        .map_err(|err| keeps_settings(trace, &err, key))
+        .ok()
+}
+
+fn keeps_settings(trace: &Trace, err: &io::Error, key: u8) {
+    trace.step(format_args!(
+        "the terminal keeps its settings ({}): {} works after Enter",
+        crate::error::reason(err),
+        escape::name(key)
+    ));
 }
 
 /// How the bytes go, for the escape prompt's `status`.
@@ -326,5 +357,30 @@ fn transport(args: &RawArgs) -> &'static str {
 fn banner(args: &RawArgs, line: std::fmt::Arguments<'_>) {
     if !args.quiet {
         crate::say!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn raw_args(line: &[&str]) -> RawArgs {
+        match crate::cli::Cli::try_parse_from(line).unwrap().command {
+            crate::cli::Command::Raw(args) => args,
+            _ => unreachable!("not raw"),
+        }
+    }
+
+    /// The combinations clap lets through are usage errors (exit 2), the one it never should
+    /// too.
+    #[test]
+    fn modes_clap_lets_through_are_usage_errors() {
+        let code = |args: &RawArgs| mode(args).err().map(|e| e.exit_code());
+        assert_eq!(code(&raw_args(&["netkit", "raw", "--listen"])), Some(2));
+        let mut args = raw_args(&["netkit", "raw", "127.0.0.1", "80"]);
+        assert_eq!(code(&args), None);
+        args.port = None;
+        assert_eq!(code(&args), Some(2));
     }
 }

@@ -15,6 +15,7 @@ pub mod verify;
 
 use std::io;
 use std::net::TcpStream;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
 use rustls::{ClientConnection, Connection, ServerConnection};
@@ -25,6 +26,7 @@ pub use stream::{failure, Session, TlsStream};
 use verify::{Checker, Peer};
 
 use crate::error::{Error, Result};
+use crate::net::poll::{self, Watch};
 use crate::net::stream::Deadline;
 use crate::net::trace::Trace;
 
@@ -49,7 +51,7 @@ impl Client {
             .start(trace)
             .map_err(|reason| tls_failed(addr, reason))?;
         let checker = Some(&*self.checker);
-        complete(handshake, tcp, deadline, addr, Peer::Server, checker)
+        complete(handshake, tcp, deadline, None, addr, Peer::Server, checker)
     }
 
     /// A client handshake, its ClientHello still to be sent; for a caller with its own
@@ -79,11 +81,14 @@ impl Client {
 
 impl Server {
     /// The server side of the handshake on an accepted connection; `addr` is the client's.
+    /// `wait` bounds the whole handshake (a timeout is exit 5), and `stop` (a listener's
+    /// signals) ends it early: `Error::Stopped` once it is readable.
     pub fn accept(
         &self,
         tcp: TcpStream,
         addr: &str,
         wait: Option<Duration>,
+        stop: Option<BorrowedFd<'_>>,
         trace: Trace,
     ) -> Result<(TlsStream, Session)> {
         let deadline = Deadline::after(wait);
@@ -91,26 +96,33 @@ impl Server {
             .map_err(|e| tls_failed(addr, verify::words(&e, Peer::Client, false)))?;
         trace.step("TLS: waiting for the ClientHello");
         let handshake = Handshake::new(Connection::Server(conn), Peer::Client, trace);
-        complete(handshake, tcp, deadline, addr, Peer::Client, None)
+        complete(handshake, tcp, deadline, stop, addr, Peer::Client, None)
     }
 }
 
-/// Runs `handshake` to its end on `tcp` and hands back the session; a failure is put in
-/// words for `peer`, a refused certificate by `checker` (a client's checks of the server).
+/// Runs `handshake` to its end on `tcp` and hands back the session, or `Error::Stopped`
+/// once `stop` is readable; a failure is put in words for `peer`, a refused certificate by
+/// `checker` (a client's checks of the server).
 fn complete(
     mut handshake: Handshake,
     mut tcp: TcpStream,
     deadline: Deadline,
+    stop: Option<BorrowedFd<'_>>,
     addr: &str,
     peer: Peer,
     checker: Option<&Checker>,
 ) -> Result<(TlsStream, Session)> {
-    finish(&mut handshake, &mut tcp, deadline).map_err(|failed| {
-        match failed.reason(peer, checker) {
-            Ok(reason) => tls_failed(addr, reason),
-            Err(err) => io_failure(err, addr, peer),
-        }
+    let finished = match stop {
+        Some(stop) => finish_unless(&mut handshake, &mut tcp, deadline, stop),
+        None => finish(&mut handshake, &mut tcp, deadline).map(|()| true),
+    };
+    let finished = finished.map_err(|failed| match failed.reason(peer, checker) {
+        Ok(reason) => tls_failed(addr, reason),
+        Err(err) => io_failure(err, addr, peer),
     })?;
+    if !finished {
+        return Err(Error::Stopped);
+    }
     let stream = TlsStream::new(handshake, tcp);
     let session = stream.session();
     Ok((stream, session))
@@ -122,6 +134,38 @@ fn tls_failed(addr: &str, reason: String) -> Error {
         addr: addr.to_string(),
         reason,
     }
+}
+
+/// The handshake on `tcp` made non-blocking, waiting on it and on `stop` together until
+/// `deadline`: false when `stop` became readable first. `tcp` is blocking again afterwards.
+fn finish_unless(
+    handshake: &mut Handshake,
+    tcp: &mut TcpStream,
+    deadline: Deadline,
+    stop: BorrowedFd<'_>,
+) -> std::result::Result<bool, Failed> {
+    tcp.set_nonblocking(true).map_err(Failed::Io)?;
+    while !handshake.advance(tcp)? {
+        // TimedOut once the deadline has passed
+        deadline.arm(tcp).map_err(Failed::Io)?;
+        let socket = Watch {
+            fd: tcp.as_fd(),
+            read: true,
+            write: handshake.wants_write(),
+        };
+        let stop = Watch {
+            fd: stop,
+            read: true,
+            write: false,
+        };
+        let [_, stopped] =
+            poll::wait([Some(socket), Some(stop)], deadline.left()).map_err(Failed::Io)?;
+        if stopped.read || stopped.trouble {
+            return Ok(false);
+        }
+    }
+    tcp.set_nonblocking(false).map_err(Failed::Io)?;
+    Ok(true)
 }
 
 /// The handshake on a blocking socket, each read and write bounded by `deadline`.

@@ -64,7 +64,7 @@ impl TlsStream {
     pub(super) fn new(handshake: Handshake, tcp: TcpStream) -> TlsStream {
         let _ = tcp.set_read_timeout(None);
         let _ = tcp.set_write_timeout(None);
-        TlsStream {
+        let mut stream = TlsStream {
             conn: handshake.conn,
             tcp,
             peer: handshake.peer,
@@ -72,7 +72,11 @@ impl TlsStream {
             closing: false,
             fin_sent: false,
             pending: false,
-        }
+        };
+        // the handshake's last read may have brought data too (a client's first bytes with
+        // its Finished): the socket will not say so again
+        stream.refresh();
+        stream
     }
 
     /// The summary of the session; the trace gets the certificate's fingerprint.
