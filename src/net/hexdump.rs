@@ -105,6 +105,16 @@ mod tests {
     }
 
     #[test]
+    fn repeated_lines_are_all_written() {
+        let text = hex(&[0u8; 48]);
+        let zeros = "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|";
+        assert_eq!(
+            text,
+            format!("00000000  {zeros}\n00000010  {zeros}\n00000020  {zeros}\n")
+        );
+    }
+
+    #[test]
     fn text_escapes_the_unprintable_and_breaks_after_each_newline() {
         assert_eq!(
             text(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
